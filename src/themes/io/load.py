@@ -1,0 +1,139 @@
+"""Stage 1, read and validate: exports -> one comment table plus the rows we could not use.
+
+Output columns: id, source, row, text_column, text, score, nps_group, date, the segment
+columns, lang_hint. Every input row ends up either in the table or in the rejects (with
+the reason), and ``read == kept + rejected`` is checked here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import metrics
+from ..errors import ThemesError
+from .columns import ColumnRoles, parse_dates, parse_score, resolve_roles
+from .read import RawTable, read_table
+
+
+@dataclass
+class LoadedInput:
+    comments: pd.DataFrame
+    rejects: pd.DataFrame
+    roles: dict[str, ColumnRoles]  # per source
+    n_read: int
+    notes: list[str] = field(default_factory=list)
+    segments: list[str] = field(default_factory=list)
+    has_scores: bool = False
+    has_dates: bool = False
+
+
+REJECT_COLUMNS = ["source", "row", "reason", "raw"]
+
+
+def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.DataFrame, list[dict], int]:
+    frame = table.frame
+    rejects = [dict(r, source=source) for r in table.rejects]
+    n_read = len(frame) + len(table.rejects)
+    parts = []
+    for column in roles.text:
+        part = pd.DataFrame({
+            "source": source,
+            "row": frame["_row"].to_numpy(),
+            "text_column": column if len(roles.text) > 1 else "",
+            "text": frame[column].astype(str).to_numpy(),
+        })
+        if roles.id:
+            base = frame[roles.id].astype(str).str.strip()
+            base = base.where(base != "", source + ":" + frame["_row"].astype(str))
+        else:
+            base = source + ":" + frame["_row"].astype(str)
+        part["id"] = (base + (":" + column if len(roles.text) > 1 else "")).to_numpy()
+        part["score_raw"] = frame[roles.score].astype(str).to_numpy() if roles.score else ""
+        part["date_raw"] = frame[roles.date].astype(str).to_numpy() if roles.date else ""
+        part["lang_hint"] = frame[roles.language].astype(str).str.strip().str.lower().to_numpy() \
+            if roles.language else ""
+        for seg in roles.segments:
+            part[seg] = frame[seg].astype(str).str.strip().to_numpy()
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True), rejects, n_read
+
+
+def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | None = None,
+                score: str | None = None, date: str | None = None, id: str | None = None,
+                language: str | None = None, segments: list[str] | None = None,
+                say=print) -> LoadedInput:
+    """Read every export (or take a DataFrame), map columns per source, validate rows."""
+    if isinstance(paths, pd.DataFrame):
+        frame = paths.copy().astype(object)
+        frame = frame.where(frame.notna(), "").astype(str)
+        frame.insert(0, "_row", range(1, len(frame) + 1))
+        tables = [(RawTable(Path("dataframe"), frame), "dataframe")]
+    else:
+        if not paths:
+            raise ThemesError("no input file given")
+        tables = [(read_table(p), Path(p).name) for p in paths]
+    pieces, rejects, roles_by_source, n_read = [], [], {}, 0
+    for table, source in tables:
+        roles = resolve_roles(list(table.frame.columns), source, text=text, score=score, date=date,
+                              id=id, language=language, segments=segments)
+        roles_by_source[source] = roles
+        if roles.guessed:
+            say(f"{source}: columns {roles.describe()} (guessed: {', '.join(sorted(roles.guessed))})")
+        part, part_rejects, part_read = _one_table(table, source, roles)
+        pieces.append(part)
+        rejects.extend(part_rejects)
+        n_read += part_read + (len(part) - len(table.frame))  # extra text columns add comments
+    comments = pd.concat(pieces, ignore_index=True)
+    segment_columns = list(dict.fromkeys(s for r in roles_by_source.values() for s in r.segments))
+    for seg in segment_columns:
+        comments[seg] = comments[seg].fillna("") if seg in comments else ""
+    comments, row_rejects, notes = _validate(comments)
+    rejects.extend(row_rejects)
+    reject_frame = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
+    if len(comments) + len(reject_frame) != n_read:  # the pipeline's own bookkeeping check
+        raise AssertionError(f"row accounting broke: read {n_read}, kept {len(comments)}, "
+                             f"rejected {len(reject_frame)}")
+    has_scores = comments["score"].notna().any()
+    has_dates = comments["date"].notna().any()
+    return LoadedInput(comments, reject_frame, roles_by_source, n_read, notes, segment_columns,
+                       bool(has_scores), bool(has_dates))
+
+
+def _validate(comments: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], list[str]]:
+    rejects: list[dict] = []
+    notes: list[str] = []
+    reason = pd.Series("", index=comments.index)
+
+    text = comments["text"].astype(str)
+    blank = text.str.strip().isin(["", "nan", "None", "NULL", "null"])
+    reason[blank] = "empty comment"
+
+    raw = comments["score_raw"].astype(str).str.strip()
+    given = ~raw.str.lower().isin(["", "nan", "n/a", "na", "-", "none", "null"])
+    parsed = raw.map(parse_score)
+    bad = given & parsed.isna()
+    reason[bad & (reason == "")] = "score '" + raw[bad & (reason == "")] + "' is not a number"
+    outside = given & parsed.notna() & ((parsed < metrics.NPS_MIN) | (parsed > metrics.NPS_MAX))
+    reason[outside & (reason == "")] = "score '" + raw[outside & (reason == "")] + "' is outside 0-10"
+
+    dates = parse_dates(comments["date_raw"])
+    undated = dates.isna() & (comments["date_raw"].astype(str).str.strip() != "")
+    if undated.any():
+        notes.append(f"{int(undated.sum())} date(s) could not be read; those comments are kept "
+                     "without a date")
+
+    bad_rows = reason != ""
+    for idx in np.flatnonzero(bad_rows.to_numpy()):
+        row = comments.iloc[idx]
+        rejects.append({"source": row["source"], "row": int(row["row"]), "reason": reason.iloc[idx],
+                        "raw": str(row["text"])[:1000]})
+    kept = comments[~bad_rows].copy()
+    kept["score"] = parsed[~bad_rows].where(given[~bad_rows]).astype(float)
+    kept["nps_group"] = metrics.nps_groups(kept["score"])
+    kept["date"] = dates[~bad_rows]
+    kept = kept.drop(columns=["score_raw", "date_raw"]).reset_index(drop=True)
+    return kept, rejects, notes

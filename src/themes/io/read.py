@@ -1,0 +1,199 @@
+"""Read one export (CSV/TSV, XLSX, JSON/JSONL, Parquet) into a table of strings.
+
+Encoding and delimiter are detected; rows the parser cannot split are not dropped but
+returned as rejects with their line number and the reason.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ThemesError
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+# legacy encodings of the languages we serve, tried when a file is not UTF-8/16
+LEGACY_ENCODINGS = ("cp1251", "cp1257", "cp1252", "koi8_r", "iso8859_13", "latin_1")
+
+
+@dataclass
+class RawTable:
+    path: Path
+    frame: pd.DataFrame  # every cell a string; column "_row" = 1-based data row number
+    encoding: str = ""
+    delimiter: str = ""
+    rejects: list[dict] = field(default_factory=list)  # {"row", "reason", "raw"}
+
+
+def detect_encoding(data: bytes, path: Path) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    # UTF-16 without a BOM: every other byte of ASCII-heavy text is NUL
+    sample = data[:4000]
+    if sample and sample[1::2].count(0) > len(sample) // 4:
+        return "utf-16-le"
+    if sample and sample[0::2].count(0) > len(sample) // 4:
+        return "utf-16-be"
+    decoded = {}
+    for candidate in LEGACY_ENCODINGS:
+        try:
+            decoded[candidate] = data[:200_000].decode(candidate)
+        except UnicodeDecodeError:
+            continue
+    scores = {enc: _plausibility(text) for enc, text in decoded.items()}
+    best = max(scores, key=scores.get, default=None)  # ties: the earlier encoding in the list
+    if best is not None and scores[best] >= 0.5:
+        return best
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data[:200_000]).best()
+    if match is None:
+        raise ThemesError(f"{path}: cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or cp1257)")
+    return match.encoding
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC = re.compile(r"^[\u0400-\u04ff]+$")
+_BALTIC_LATIN = re.compile(r"^[a-zA-ZāčēģīķļņōŗšūžĀČĒĢĪĶĻŅŌŖŠŪŽąęėįųĄĘĖĮŲõäöüÕÄÖÜ]+$")
+
+
+def _plausibility(text: str) -> float:
+    """Share of non-ASCII words that come out as whole Cyrillic or Baltic-Latin words.
+    A wrong legacy decoding mixes scripts inside words ("Piegвde") or yields letters no
+    en/ru/lv/lt/et word has ("Äîñòàâêà")."""
+    words = [w for w in _WORD.findall(text) if not w.isascii()]
+    if not words:
+        return 0.0
+    good = sum(1 for w in words if _CYRILLIC.match(w) or _BALTIC_LATIN.match(w))
+    return good / len(words)
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4000]
+    if b"\x00" not in head or head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    # UTF-16 without a BOM has NULs in every other byte of ASCII-heavy text; binary does not
+    return not (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4) or \
+        head.count(0) > len(head) * 0.9
+
+
+def sniff_delimiter(text: str, suffix: str) -> str:
+    if suffix in {".tsv", ".tab"}:
+        return "\t"
+    sample = "\n".join(text[:65536].splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        # one column, or a sample the sniffer cannot decide on: count candidates in the header
+        header = sample.splitlines()[0] if sample else ""
+        counts = {d: header.count(d) for d in ",;\t|"}
+        best = max(counts, key=counts.get)
+        return best if counts[best] else ","
+
+
+def _read_delimited(path: Path) -> RawTable:
+    data = path.read_bytes()
+    if _looks_binary(data):
+        raise ThemesError(f"{path}: looks like a binary file, not a text export")
+    encoding = detect_encoding(data, path)
+    text = data.decode(encoding, errors="replace")
+    if not text.strip():
+        raise ThemesError(f"{path}: the file is empty")
+    delimiter = sniff_delimiter(text, path.suffix.lower())
+    rejects: list[dict] = []
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            quotechar='"', skip_blank_lines=True)
+    except pd.errors.ParserError:
+        # some rows have the wrong number of fields: read again, keeping those rows aside
+        def bad_line(fields: list[str]) -> None:
+            rejects.append({"row": None, "reason": "wrong number of fields",
+                            "raw": delimiter.join(fields)[:1000]})
+
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            engine="python", on_bad_lines=bad_line, skip_blank_lines=True,
+                            index_col=False)  # else pandas turns a wide row into an index
+    except pd.errors.EmptyDataError:
+        raise ThemesError(f"{path}: the file is empty") from None
+    return RawTable(path, frame, encoding=encoding, delimiter=delimiter, rejects=rejects)
+
+
+def _read_json(path: Path) -> RawTable:
+    text = path.read_bytes().decode(detect_encoding(path.read_bytes(), path))
+    stripped = text.lstrip()
+    if not stripped:
+        raise ThemesError(f"{path}: the file is empty")
+    rejects: list[dict] = []
+    if stripped.startswith("["):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ThemesError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    else:  # JSON Lines: one record per line; a broken line is a reject, not the end of the run
+        records = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                rejects.append({"row": number, "reason": f"not valid JSON ({exc.msg})", "raw": line[:1000]})
+    if isinstance(records, dict):
+        records = next((v for v in records.values() if isinstance(v, list)), [records])
+    good = [r for r in records if isinstance(r, dict)]
+    if len(good) != len(records):
+        raise ThemesError(f"{path}: expected a list of objects (one per comment)")
+    frame = pd.DataFrame.from_records(good).astype(object)
+    frame = frame.where(frame.notna(), "").astype(str)
+    return RawTable(path, frame, encoding="utf-8", rejects=rejects)
+
+
+def read_table(path: str | Path) -> RawTable:
+    """Read ``path`` into a RawTable; a ThemesError names the file and the problem."""
+    path = Path(path)
+    if not path.exists():
+        raise ThemesError(f"{path}: no such file")
+    if path.is_dir():
+        raise ThemesError(f"{path}: is a folder, expected an export file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in EXCEL_SUFFIXES:
+            table = RawTable(path, pd.read_excel(path, dtype=str, keep_default_na=False))
+        elif suffix in JSON_SUFFIXES:
+            table = _read_json(path)
+        elif suffix in PARQUET_SUFFIXES:
+            frame = pd.read_parquet(path).astype(object)
+            table = RawTable(path, frame.where(frame.notna(), "").astype(str))
+        else:
+            table = _read_delimited(path)
+    except ThemesError:
+        raise
+    except Exception as exc:  # a reader library's own error: say which file, keep it one line
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ThemesError(f"{path}: cannot read it as {suffix or 'CSV'} ({message})") from None
+    frame = table.frame
+    if frame.columns.duplicated().any():
+        dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise ThemesError(f"{path}: column named twice: {', '.join(dup)}")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.insert(0, "_row", range(1, len(frame) + 1))
+    if frame.empty and not table.rejects:
+        raise ThemesError(f"{path}: has a header but no data rows")
+    return table

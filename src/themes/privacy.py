@@ -1,0 +1,60 @@
+"""Masking of personal data in anything a person reads: reports, quotes, keywords, API answers.
+
+Masked: e-mail addresses, payment card numbers (Luhn-checked), IBANs, phone numbers
+(international, +371, +7 and local forms), Latvian personal codes, Russian SNILS and INN.
+Look-alikes that must stay (order numbers, prices, dates) are left alone: cards must pass
+Luhn, phones need a phone-like shape, personal codes need their exact layout.
+"""
+
+from __future__ import annotations
+
+import re
+
+PLACEHOLDERS = ("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[ID]")
+PLACEHOLDER_RE = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN|ID)\]")
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+_CARD = re.compile(r"(?<![\d.,])(?:\d[ -]?){12,18}\d(?![\d.,])")
+_LV_PERSONAL = re.compile(r"\b(?:[0-3]\d[01]\d\d{2}|32\d{4})-\d{5}\b")
+_SNILS = re.compile(r"\b\d{3}-\d{3}-\d{3}[ -]\d{2}\b")
+_RU_PASSPORT = re.compile(r"(?i)(?<=паспорт)\S*\s*(?:№\s*)?\d{2}\s?\d{2}\s?\d{6}\b")
+_INN = re.compile(r"(?i)(?<=инн)\s*:?\s*\d{10}(?:\d{2})?\b")
+# +371 2xxxxxxx, +7 (9xx) xxx-xx-xx, 8 9xx xxx xx xx, 0044 20 ..., and local 8-digit LV mobiles
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}(?!\w)"
+    r"|(?<![\w+])8[\s-]?\(?9\d{2}\)?[\s-]?\d{3}[\s-]?\d{2}[\s-]?\d{2}(?!\w)"
+    r"|(?<![\w+.,/-])2\d{7}(?![\w.,/])"
+)
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _card(match: re.Match) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    return "[CARD]" if 13 <= len(digits) <= 19 and _luhn_ok(digits) else match.group(0)
+
+
+def mask_pii(text: str) -> str:
+    """``text`` with personal data replaced by placeholders such as [EMAIL]."""
+    if not text:
+        return text
+    text = _EMAIL.sub("[EMAIL]", text)
+    text = _IBAN.sub("[IBAN]", text)
+    text = _CARD.sub(_card, text)
+    text = _RU_PASSPORT.sub(" [ID]", text)
+    text = _INN.sub(" [ID]", text)
+    text = _LV_PERSONAL.sub("[ID]", text)
+    text = _SNILS.sub("[ID]", text)
+    text = _PHONE.sub("[PHONE]", text)
+    return text

@@ -1,0 +1,27 @@
+"""Where the bundled pipelines and model heads live, in a checkout and in an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+_CHECKOUT = _PACKAGE.parent.parent  # src/themes -> repository root (editable installs)
+
+
+def resource_dir(kind: str) -> Path:
+    """``pipelines`` or ``models``: the copy shipped in the wheel, else the repository's."""
+    for candidate in (_PACKAGE / "_data" / kind, _CHECKOUT / kind):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError(f"bundled folder '{kind}' not found next to the themes package")
+
+
+def cache_dir() -> Path:
+    """User cache for converted models and embeddings (THEMES_CACHE_DIR overrides)."""
+    import os
+
+    root = os.environ.get("THEMES_CACHE_DIR")
+    if root:
+        return Path(root).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "themes"

@@ -1,0 +1,59 @@
+"""What every stage shares: the run's state and the registry."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ThemesError
+
+
+@dataclass
+class State:
+    """The tables a run builds up: one row per comment, one row per mention (a clause that
+    carries a theme), plus their embeddings and the theme table."""
+
+    comments: pd.DataFrame
+    options: dict[str, Any] = field(default_factory=dict)  # run-level: model, seed, languages...
+    mentions: pd.DataFrame | None = None
+    mention_vectors: np.ndarray | None = None
+    comment_vectors: np.ndarray | None = None
+    theme_model: Any = None
+    themes: pd.DataFrame | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+    progress: Callable | None = None  # a tqdm-like factory, or None for silence
+
+
+class Stage:
+    """A step of the pipeline. Subclasses set ``name`` and implement ``run``; their
+    ``__init__`` keyword arguments are the settings allowed in the YAML."""
+
+    name: ClassVar[str]
+
+    def run(self, state: State) -> None:
+        raise NotImplementedError
+
+
+STAGES: dict[str, type[Stage]] = {}
+
+
+def register(cls: type[Stage]) -> type[Stage]:
+    STAGES[cls.name] = cls
+    return cls
+
+
+def build_stage(name: str, params: dict[str, Any]) -> Stage:
+    if name not in STAGES:
+        raise ThemesError(f"unknown pipeline stage '{name}' (known: {', '.join(sorted(STAGES))})")
+    cls = STAGES[name]
+    allowed = set(inspect.signature(cls.__init__).parameters) - {"self"}
+    unknown = sorted(set(params) - allowed)
+    if unknown:
+        raise ThemesError(f"stage '{name}' has no setting {', '.join(unknown)} "
+                          f"(settings: {', '.join(sorted(allowed)) or 'none'})")
+    return cls(**params)

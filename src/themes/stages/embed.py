@@ -1,0 +1,34 @@
+"""embed: mentions.span and comments.clean_text -> mention_vectors, comment_vectors.
+
+Duplicates are embedded once (a one-clause comment is its own mention), the on-disk cache
+serves re-runs, and the rest is batched by length.
+"""
+
+from __future__ import annotations
+
+from ..embedding.encode import embed_texts
+from ..embedding.model import resolve_model
+from .base import Stage, State, register
+
+
+@register
+class Embed(Stage):
+    name = "embed"
+
+    def __init__(self, model: str | None = None, prefix: str | None = None, batch_size: int = 64,
+                 cache: bool = True):
+        self.model = model
+        self.prefix = prefix
+        self.batch_size = batch_size
+        self.cache = cache
+
+    def run(self, state: State) -> None:
+        spec = resolve_model(state.options.get("model") or self.model, self.prefix)
+        spans = state.mentions["span"].tolist()
+        texts = state.comments["clean_text"].tolist()
+        vectors, stats = embed_texts(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
+                                     progress=state.progress)
+        state.mention_vectors = vectors[: len(spans)]
+        state.comment_vectors = vectors[len(spans):]
+        state.summary["embedding"] = {"model": spec.name, "fingerprint": spec.fingerprint,
+                                      "prefix": spec.prefix, "dim": int(vectors.shape[1]), **stats}

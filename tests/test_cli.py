@@ -1,0 +1,41 @@
+"""The command line: clear one-line errors with exit code 2, and the summary of a real run."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "themes.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=600)
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda d: d / "missing.csv", "missing.csv: no such file"),
+    (lambda d: (d / "x.csv").write_text("a,b\n1,2\n") and d / "x.csv", "no text column found"),
+    (lambda d: (d / "e.csv").write_text("") == 0 and d / "e.csv", "the file is empty"),
+])
+def test_user_errors_are_one_line_with_exit_code_2(tmp_path, setup, message):
+    path = setup(tmp_path)
+    proc = run("analyze", str(path), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_option_is_a_usage_error():
+    proc = run("analyze", "--no-such-flag")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.model
+def test_analyze_prints_a_summary_and_writes_the_outputs(tmp_path, sample_csv):
+    proc = run("analyze", str(sample_csv), "--out", str(tmp_path / "out"), "--segment", "channel")
+    assert proc.returncode == 0, proc.stderr
+    assert "read 600 comments: kept 598, rejected 2" in proc.stdout
+    assert "top 5 themes by impact (NPS points)" in proc.stdout
+    assert "columns text=comment" in proc.stderr  # the guess is printed
+    themes = pd.read_csv(tmp_path / "out" / "themes.csv")
+    assert len(themes) >= 5

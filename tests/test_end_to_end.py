@@ -1,0 +1,161 @@
+"""The whole pipeline on a small export the project writes itself (the model is loaded once)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import load_sample_generator
+from sklearn.metrics import normalized_mutual_info_score
+
+import themes
+
+pytestmark = pytest.mark.model
+
+CONTRACT = {
+    "comments.csv": ["id", "text", "language", "sentiment", "sentiment_label", "score", "nps_group",
+                     "primary_theme", "themes", "date", "channel", "customer_segment"],
+    "mentions.csv": ["id", "theme_id", "span", "sentiment"],
+    "themes.csv": ["theme_id", "parent_id", "label", "keywords", "n_comments", "share", "sentiment", "nps_with",
+                   "nps_without", "impact", "impact_low", "impact_high", "rank", "examples"],
+    "rejected.csv": ["source", "row", "reason"],
+}
+
+
+def test_writes_the_five_files_with_the_contract_columns(analysed):
+    _, out = analysed
+    for name, columns in CONTRACT.items():
+        frame = pd.read_csv(out / name)
+        assert set(columns) <= set(frame.columns), (name, set(columns) - set(frame.columns))
+    summary = json.loads((out / "summary.json").read_text())
+    assert {"counts", "languages", "nps", "config", "versions", "timings_s"} <= set(summary)
+    assert summary["versions"]["torch"].startswith("2.13.0")
+
+
+def test_nothing_is_lost(analysed, sample_rows):
+    result, out = analysed
+    counts = result.summary["counts"]
+    assert counts["read"] == len(sample_rows) == counts["kept"] + counts["rejected"]
+    assert result.summary["read_equals_kept_plus_rejected"] is True
+    rejected = pd.read_csv(out / "rejected.csv")
+    assert sorted(rejected["reason"]) == ["empty comment", "score 'n/a - skipped' is not a number"]
+    comments = pd.read_csv(out / "comments.csv", keep_default_na=False)
+    assert comments["primary_theme"].str.match(r"^t\d\d$").all()  # every comment has a theme
+    assert set(comments["nps_group"]) == {"promoter", "passive", "detractor"}
+
+
+def test_languages_are_detected(analysed, sample_rows):
+    result, _ = analysed
+    truth = {r["response_id"]: r["language"] for r in sample_rows if r["themes"]}
+    got = result.comments.set_index("id")["language"]
+    hits = [got[i] == lang for i, lang in truth.items() if i in got.index]
+    assert np.mean(hits) > 0.97
+    assert {"en", "ru", "lv"} <= set(result.summary["languages"])
+
+
+def _with_truth(result, sample_rows, single_only=True):
+    planted = {r["response_id"]: r["themes"] for r in sample_rows if r["themes"]}
+    c = result.comments[result.comments["id"].isin(planted)].copy()
+    c["truth"] = c["id"].map(planted)
+    return c[~c["truth"].str.contains(";")] if single_only else c
+
+
+def test_themes_recover_the_planted_ones(analysed, sample_rows):
+    result, _ = analysed
+    c = _with_truth(result, sample_rows)
+    assert normalized_mutual_info_score(c["truth"], c["primary_theme"]) > 0.7
+
+
+def test_the_same_complaint_is_one_theme_in_every_language(analysed, sample_rows):
+    """For each planted theme, English, Russian and Latvian comments go to the same theme."""
+    result, _ = analysed
+    c = _with_truth(result, sample_rows)
+    agree = []
+    for _, group in c.groupby("truth"):
+        modes = {lang: g["primary_theme"].mode()[0] for lang, g in group.groupby("language")
+                 if lang in ("en", "ru", "lv")}
+        agree.append(len(set(modes.values())) == 1)
+    assert np.mean(agree) >= 0.75, agree
+
+
+def test_impact_follows_the_planted_effects(analysed, sample_rows):
+    """Impact is share x (score gap between a theme's comments and the rest); its planted
+    counterpart is share x (mean planted effect inside the theme - outside). They should agree."""
+    from scipy.stats import spearmanr
+
+    effect = {t: e for t, (e, _) in load_sample_generator().THEMES.items()}
+    result, _ = analysed
+    c = _with_truth(result, sample_rows, single_only=False)
+    c["planted"] = c["truth"].map(lambda ts: sum(effect[t] for t in ts.split(";")))
+    planted_impact = {}
+    for theme in result.themes["theme_id"]:
+        inside = c["themes"].str.split(";").map(lambda ts, t=theme: t in ts)
+        planted_impact[theme] = inside.mean() * (c.loc[inside, "planted"].mean() - c.loc[~inside, "planted"].mean())
+    table = result.themes.set_index("theme_id")
+    rho = spearmanr(pd.Series(planted_impact), table["impact"].loc[list(planted_impact)]).statistic
+    assert rho > 0.8, rho
+    planted_mean = c.groupby("primary_theme")["planted"].mean()
+    worst = result.themes.iloc[0]
+    assert worst["impact_high"] < 0 and planted_mean[worst["theme_id"]] < -2
+    assert list(result.themes["rank"]) == sorted(result.themes["rank"])
+    assert (result.themes["impact_low"] <= result.themes["impact"]).all()
+    assert (result.themes["impact"] <= result.themes["impact_high"]).all()
+
+
+def test_sentiment_separates_the_planted_tone_in_every_language(analysed, sample_rows):
+    """Comments about harmful themes score below comments about pleasing ones, in each language.
+    (Label accuracy against human-labelled sets is measured in benchmarks/sentiment_eval.py.)"""
+    from sklearn.metrics import roc_auc_score
+
+    effect = {t: e for t, (e, _) in load_sample_generator().THEMES.items()}
+    result, _ = analysed
+    c = _with_truth(result, sample_rows)
+    c["harmful"] = c["truth"].map(lambda t: effect[t] < 0)
+    for lang in ("en", "ru", "lv"):
+        group = c[c["language"] == lang]
+        assert roc_auc_score(~group["harmful"], group["sentiment"]) > 0.9, lang
+        assert group.loc[group["harmful"], "sentiment"].mean() < 0 < group.loc[~group["harmful"], "sentiment"].mean()
+    assert result.comments["sentiment"].between(-1, 1).all()
+    assert set(result.comments["sentiment_label"]) == {"negative", "neutral", "positive"}
+
+
+def test_labels_are_readable_keywords(analysed):
+    result, _ = analysed
+    for label in result.themes["label"]:
+        words = [w.strip() for w in label.split("/")]
+        assert 1 <= len(words) <= 3 and all(len(w) >= 3 for w in words), label
+    keywords = " ".join(result.themes["keywords"]).lower().split("; ")
+    assert not {"the", "and", "was", "и", "на", "un", "ir"} & set(keywords)
+
+
+def test_personal_data_is_masked_in_every_output(analysed):
+    _, out = analysed
+    for name in ("comments.csv", "mentions.csv", "themes.csv", "rejected.csv", "summary.json"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "anna.ozola@example.lv" not in text and "29 123 456" not in text, name
+    assert "[EMAIL]" in (out / "comments.csv").read_text(encoding="utf-8")
+
+
+def test_rerun_is_deterministic_and_served_from_the_cache(analysed, tmp_path):
+    result, out = analysed
+    again = themes.analyze(out.parent / "survey.csv", segments=["channel", "customer_segment"])
+    assert again.summary["embedding"]["computed"] == 0
+    pd.testing.assert_frame_equal(again.themes, result.themes)
+    assert (again.mentions["theme_id"] == result.mentions["theme_id"]).all()
+
+
+def test_without_scores_ranks_by_volume_and_tone(analysed):
+    _, out = analysed
+    frame = pd.read_csv(out.parent / "survey.csv").drop(columns=["nps"])
+    plain = themes.analyze(frame, text="comment")
+    assert plain.summary["nps"] is None and plain.summary["impact"]["basis"] == "sentiment"
+    worst = plain.themes.iloc[0]
+    assert worst["impact"] < 0 and worst["sentiment"] < 0
+
+
+def test_saved_theme_model_assigns_the_same_themes(analysed, tmp_path):
+    result, out = analysed
+    result.theme_model.save(tmp_path / "model")
+    loaded = themes.theme_model.ThemeModel.load(tmp_path / "model")
+    again = themes.analyze(out.parent / "survey.csv", theme_model=loaded)
+    assert (again.mentions["theme_id"] == result.mentions["theme_id"]).all()

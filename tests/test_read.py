@@ -1,0 +1,111 @@
+"""Readers: every supported format, detected encodings and delimiters, clear refusals."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from themes.errors import ThemesError
+from themes.io.columns import parse_dates, parse_score, resolve_roles
+from themes.io.read import read_table
+
+ROWS = [{"id": "1", "comment": "Доставка опоздала", "nps": "3"},
+        {"id": "2", "comment": "Piegāde kavējās, ļoti slikti", "nps": "4"},
+        {"id": "3", "comment": "Great staff; quick checkout", "nps": "10"}]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".xlsx", ".json", ".jsonl", ".parquet"])
+def test_every_format_reads_the_same_table(tmp_path, suffix):
+    frame = pd.DataFrame(ROWS)
+    path = tmp_path / f"export{suffix}"
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".tsv":
+        frame.to_csv(path, index=False, sep="\t")
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    elif suffix == ".json":
+        path.write_text(json.dumps(ROWS, ensure_ascii=False), encoding="utf-8")
+    elif suffix == ".jsonl":
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS), encoding="utf-8")
+    else:
+        frame.to_parquet(path)
+    table = read_table(path)
+    assert table.frame["comment"].tolist() == [r["comment"] for r in ROWS]
+    assert table.frame["_row"].tolist() == [1, 2, 3]
+
+
+@pytest.mark.parametrize("encoding, text", [
+    ("utf-8-sig", "Доставка опоздала"), ("cp1251", "Доставка опоздала"), ("cp1257", "Piegāde kavējās ļoti"),
+    ("utf-16", "Piegāde kavējās ļoti"), ("utf-8", "Ļoti labi 👍"),
+])
+def test_encodings_are_detected(tmp_path, encoding, text):
+    path = tmp_path / "export.csv"
+    rows = [f"{i},{text} номер {i}" if encoding == "cp1251" else f"{i},{text} {i}" for i in range(20)]
+    path.write_bytes(("id,comment\n" + "\n".join(rows) + "\n").encode(encoding))
+    table = read_table(path)
+    assert table.frame["comment"].iloc[3].startswith(text)
+
+
+def test_semicolon_delimiter_and_quoted_newlines(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text('id;comment;nps\n1;"line one\nline two; still the comment";9\n2;plain;3\n', encoding="utf-8")
+    table = read_table(path)
+    assert table.delimiter == ";"
+    assert table.frame["comment"].tolist() == ["line one\nline two; still the comment", "plain"]
+
+
+def test_rows_with_too_many_fields_become_rejects(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("id,comment\n1,fine\n2,broken,extra,fields\n3,also fine\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.frame["comment"].tolist() == ["fine", "also fine"]
+    assert len(table.rejects) == 1 and "fields" in table.rejects[0]["reason"]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty"), (b"id,comment\n", "no data rows"), (b"\x00\x01\x02\xff" * 100, "binary"),
+])
+def test_unusable_files_are_refused_with_the_file_name(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ThemesError, match=message) as err:
+        read_table(path)
+    assert "bad.csv" in str(err.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ThemesError, match="no such file"):
+        read_table(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize("columns, expected", [
+    (["ID", "Comment", "NPS", "Date"], {"text": ["Comment"], "score": "NPS", "date": "Date", "id": "ID"}),
+    (["Комментарий", "Оценка", "Дата"], {"text": ["Комментарий"], "score": "Оценка", "date": "Дата"}),
+    (["Komentārs", "Vērtējums", "Datums", "Kanāls"], {"text": ["Komentārs"], "score": "Vērtējums",
+                                                      "date": "Datums", "segments": ["Kanāls"]}),
+])
+def test_column_roles_are_guessed_in_three_languages(columns, expected):
+    roles = resolve_roles(columns, "x.csv")
+    for role, value in expected.items():
+        assert getattr(roles, role) == value
+    assert "text" in roles.guessed
+
+
+def test_no_text_column_is_a_clear_error():
+    with pytest.raises(ThemesError, match="no text column found"):
+        resolve_roles(["a", "b"], "x.csv")
+    with pytest.raises(ThemesError, match="no column 'body'"):
+        resolve_roles(["a", "b"], "x.csv", text=["body"])
+
+
+@pytest.mark.parametrize("raw, value", [("9", 9.0), ("9,5", 9.5), ("10 - extremely likely", 10.0),
+                                        ("N/A", None), ("nine", None), (" 7 ", 7.0)])
+def test_score_parsing(raw, value):
+    assert parse_score(raw) == value
+
+
+def test_dates_in_several_formats():
+    parsed = parse_dates(pd.Series(["2024-03-01", "01.03.2024", "3/1/24", "45352", "", "soon"]))
+    assert [d.strftime("%Y-%m-%d") if not pd.isna(d) else None for d in parsed] == [
+        "2024-03-01", "2024-03-01", "2024-03-01", "2024-03-01", None, None]

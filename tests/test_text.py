@@ -1,0 +1,71 @@
+"""Cleaning, clause splitting, language identification and lemmatized keywords."""
+
+import pytest
+
+from themes.text.clean import clean_text
+from themes.text.language import detect_languages
+from themes.text.lemmas import content_terms
+from themes.text.split import split_clauses
+
+
+def test_clean_removes_urls_handles_markup_but_keeps_words():
+    raw = "<p>@AirBaltic the app&amp;site <b>crash</b> https://t.co/x  all   day</p>"
+    assert clean_text(raw) == "the app&site crash all day"
+
+
+@pytest.mark.parametrize("text, clauses", [
+    ("Fast delivery but the courier was rude.", ["Fast delivery", "but the courier was rude."]),
+    ("Доставка быстрая, но курьер хамил", ["Доставка быстрая", "но курьер хамил"]),
+    ("Ātra piegāde, bet kurjers bija rupjš", ["Ātra piegāde", "bet kurjers bija rupjš"]),
+    ("Great app!!!Crashes though", ["Great app!!!", "Crashes though"]),
+    ("Too slow. Too expensive; rude staff", ["Too slow.", "Too expensive", "rude staff"]),
+    ("ok", ["ok"]),
+])
+def test_split_clauses(text, clauses):
+    assert split_clauses(text) == clauses
+
+
+def test_split_never_loses_text_on_long_comments():
+    text = ". ".join(f"point number {i}" for i in range(20))
+    clauses = split_clauses(text, max_clauses=5)
+    assert len(clauses) == 5
+    assert all(f"number {i}" in " ".join(clauses) for i in range(20))
+
+
+@pytest.mark.parametrize("backend", ["py3langid", "langdetect"])
+def test_language_identification(backend):
+    texts = ["The flight was delayed for three hours and nobody told us",
+             "Рейс задержали на три часа и никто ничего не объяснил",
+             "Reiss kavējās trīs stundas un neviens neko nepaskaidroja",
+             "ok", "👍👍", "10/10"]
+    assert detect_languages(texts, backend=backend) == ["en", "ru", "lv", "unknown", "unknown", "unknown"]
+
+
+def test_langdetect_is_deterministic():
+    texts = ["Atra piegade bet kurjers bija rupjs", "Good but slow"] * 3
+    assert detect_languages(texts, backend="langdetect") == detect_languages(texts, backend="langdetect")
+
+
+def test_keywords_merge_inflections_and_drop_stop_words():
+    en = [k for k, _ in content_terms("The flights were delayed, delays and more delay", "en")]
+    assert en.count("delay") == 3 and "the" not in en and "were" not in en
+    ru = [k for k, _ in content_terms("Задержка рейса, задержки рейсов, задержку", "ru")]
+    assert ru.count("задержка") == 3 and ru.count("рейс") == 2
+    lv = [k for k, _ in content_terms("Piegāde kavējās, piegādes kavēšanās, kavējas", "lv")]
+    assert lv.count("piegāde") == 2 and len(set(lv)) == 3
+
+
+def test_masked_personal_data_never_becomes_a_keyword():
+    terms = [k for k, _ in content_terms("Write to [EMAIL] or call [PHONE] about the refund", "en")]
+    assert terms == ["write", "call", "refund"]  # no "email", no "phone"
+
+
+def test_short_comments_follow_the_exports_language_mix():
+    """Alone, "Terrible service" reads as French; in an export of English, Russian and
+    Latvian comments the language mix learnt from the long comments corrects it."""
+    long = (["The flight was delayed for three hours and nobody told us anything at all"] * 20
+            + ["Рейс задержали на три часа и никто ничего нам вообще не объяснил"] * 10
+            + ["Reiss kavējās trīs stundas un neviens neko mums nepaskaidroja"] * 10)
+    short = ["Terrible service", "No comment", "Paldies", "Отлично", "ok"]
+    assert detect_languages(short)[:2] != ["en", "en"]
+    assert detect_languages(long + short)[-5:] == ["en", "en", "lv", "ru", "unknown"]

@@ -1,0 +1,113 @@
+"""The theme model's scikit-learn contract, its cross-language centring, and persistence."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import adjusted_rand_score, homogeneity_score
+
+from themes.errors import ThemesError
+from themes.theme_model import ThemeModel
+
+
+def planted(n_per=60, k=6, d=32, languages=("en", "ru", "lv"), shift=3.0, seed=0):
+    """k topics shared by every language; each language adds its own large offset, as
+    multilingual encoders do."""
+    rng = np.random.default_rng(seed)
+    topics = rng.normal(size=(k, d)) * 2.0
+    offsets = {lang: rng.normal(size=d) * shift for lang in languages}
+    X, y, langs = [], [], []
+    for lang in languages:
+        for t in range(k):
+            X.append(topics[t] + offsets[lang] + rng.normal(scale=0.6, size=(n_per, d)))
+            y += [t] * n_per
+            langs += [lang] * n_per
+    return np.vstack(X).astype(np.float32), np.array(y), np.array(langs, dtype=object)
+
+
+def test_sklearn_contract():
+    model = ThemeModel(min_themes=3, max_themes=5, seed=1)
+    params = model.get_params()
+    assert params["min_themes"] == 3 and params["seed"] == 1
+    twin = clone(model).set_params(max_themes=7)
+    assert twin.get_params()["max_themes"] == 7 and model.get_params()["max_themes"] == 5
+    with pytest.raises(ThemesError, match="not fitted"):
+        model.predict(np.zeros((2, 4)))
+
+
+def test_themes_are_pure_across_languages_and_never_slivers():
+    X, y, langs = planted()
+    model = ThemeModel(min_themes=3, max_themes=10, min_theme_share=0.05).fit(X, langs)
+    labels = model.predict(X, langs)
+    # as fine as allowed, but each theme holds one planted topic in all three languages
+    assert homogeneity_score(y, labels) > 0.95
+    assert np.bincount(labels).min() / len(labels) >= 0.04
+    assert model.selection_[model.n_themes_] >= 0.05
+
+
+def test_a_fixed_number_of_themes_recovers_the_planted_ones():
+    X, y, langs = planted()
+    model = ThemeModel(n_themes=6).fit(X, langs)
+    assert model.n_themes_ == 6
+    assert adjusted_rand_score(y, model.predict(X, langs)) > 0.95
+
+
+def test_centering_per_language_is_what_merges_languages():
+    X, y, langs = planted(shift=6.0)
+    by_language = ThemeModel(n_themes=6, center="language").fit(X, langs).predict(X, langs)
+    global_only = ThemeModel(n_themes=6, center="global").fit(X, langs).predict(X, langs)
+    assert adjusted_rand_score(y, by_language) > 0.95
+    assert adjusted_rand_score(y, global_only) < 0.5  # without it, themes split by language
+
+
+def test_every_row_gets_a_theme_and_ids_are_ordered_by_size():
+    X, _, langs = planted()
+    model = ThemeModel(n_themes=6).fit(X, langs)
+    labels = model.predict(X, langs)
+    assert labels.min() >= 0 and labels.max() < 6
+    sizes = np.bincount(labels, minlength=6)
+    assert list(sizes) == sorted(sizes, reverse=True)
+    assert model.theme_ids_ == [f"t{i:02d}" for i in range(1, 7)]
+
+
+def test_same_seed_same_themes_and_other_seeds_agree():
+    X, _, langs = planted(seed=3)
+    a = ThemeModel(n_themes=6, sample_size=200, seed=1).fit(X, langs).predict(X, langs)
+    b = ThemeModel(n_themes=6, sample_size=200, seed=1).fit(X, langs).predict(X, langs)
+    c = ThemeModel(n_themes=6, sample_size=200, seed=2).fit(X, langs).predict(X, langs)
+    assert (a == b).all()
+    assert adjusted_rand_score(a, c) > 0.9
+
+
+def test_save_and_load_give_identical_assignments_without_pickle(tmp_path):
+    X, _, langs = planted()
+    model = ThemeModel(min_themes=3, max_themes=8).fit(X, langs)
+    model.save(tmp_path / "m")
+    files = sorted(p.name for p in (tmp_path / "m").iterdir())
+    assert files == ["centroids.npy", "global_mean.npy", "language_means.npy", "theme_model.json"]
+    loaded = ThemeModel.load(tmp_path / "m")
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_array_equal(loaded.predict(X, langs), model.predict(X, langs))
+
+
+def test_unseen_language_falls_back_to_the_global_centre():
+    X, _, langs = planted()
+    model = ThemeModel(n_themes=6).fit(X, langs)
+    out = model.transform(X[:5], np.array(["de"] * 5, dtype=object))
+    assert out.shape == (5, 6) and np.isfinite(out).all()
+
+
+@pytest.mark.parametrize("X, langs, message", [
+    (np.zeros((0, 4)), None, "non-empty"),
+    (np.full((3, 4), np.nan), None, "NaN"),
+    (np.zeros((3, 4)), np.array(["en"]), "3 embeddings but 1 languages"),
+])
+def test_input_validation_messages(X, langs, message):
+    with pytest.raises(ThemesError, match=message):
+        ThemeModel().fit(X, langs)
+
+
+def test_wrong_dimension_on_transform():
+    X, _, langs = planted()
+    model = ThemeModel(n_themes=6).fit(X, langs)
+    with pytest.raises(ThemesError, match="different embedding model"):
+        model.transform(np.zeros((2, 8)))
