@@ -18,8 +18,9 @@ import tempfile
 import time
 
 import pandas as pd
-from common import need_shared, peak_rss_mb
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from common import need_shared, peak_rss_mb
 
 
 def main() -> None:

@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import load_sample_generator
 from sklearn.metrics import normalized_mutual_info_score
 
 import themes
+from conftest import load_sample_generator
 
 pytestmark = pytest.mark.model
 
@@ -159,3 +159,22 @@ def test_saved_theme_model_assigns_the_same_themes(analysed, tmp_path):
     loaded = themes.theme_model.ThemeModel.load(tmp_path / "model")
     again = themes.analyze(out.parent / "survey.csv", theme_model=loaded)
     assert (again.mentions["theme_id"] == result.mentions["theme_id"]).all()
+
+
+def test_a_local_model_folder_is_accepted_and_the_sentiment_head_guards_its_space(analysed, tmp_path):
+    from themes.embedding.model import resolve_model
+
+    _, out = analysed
+    default = resolve_model()
+    same = themes.analyze(out.parent / "survey.csv", model=str(default.path))
+    assert same.summary["embedding"]["computed"] == 0  # same model, same cache keys
+    # another model (here: the same weights with a different sequence length) gets its own
+    # cache entries, and the shipped sentiment head refuses embeddings it was not trained on
+    other = tmp_path / "other-model"
+    other.mkdir()
+    for item in default.path.iterdir():
+        (other / item.name).symlink_to(item)
+    (other / "sentence_bert_config.json").unlink()
+    (other / "sentence_bert_config.json").write_text('{"max_seq_length": 128, "do_lower_case": false}')
+    with pytest.raises(themes.ThemesError, match="train-sentiment"):
+        themes.analyze(out.parent / "survey.csv", model=str(other))

@@ -94,6 +94,7 @@ def main() -> None:
     X, _ = embed_texts(data["text"].tolist(), spec, progress=tqdm)
     head = train_head(X, data["label"].to_numpy(), C=2.0, info={
         "embedding_model": spec.name,
+        "embedding_fingerprint": spec.fingerprint,
         "training_data": {s: int(n) for s, n in data["source"].value_counts().items()},
         "licences": {"booking": "CC0", "vader": "MIT", "lv_gov": "MIT", "lv_peisenieks": "MIT"},
         "recipe": "models/sentiment-e5-small/recipe.py",

@@ -101,7 +101,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
         "theme_model": theme_model, "mask": mask,
     })
-    run_pipeline(state, cfg, say=None)
+    run_pipeline(state, cfg)
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)

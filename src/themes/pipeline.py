@@ -8,13 +8,18 @@ from .config import PipelineConfig
 from .stages import State, build_stage
 
 
-def run_pipeline(state: State, config: PipelineConfig, say=None) -> State:
+def run_pipeline(state: State, config: PipelineConfig) -> State:
     stages = [build_stage(name, params) for name, params in config.stages]  # fail fast on bad config
     timings = state.summary.setdefault("timings_s", {})
+    bar = state.progress(total=len(stages), desc="stages", unit="stage") if state.progress else None
     for stage in stages:
+        if bar:
+            bar.set_postfix_str(stage.name)
         started = time.perf_counter()
-        if say:
-            say(f"[{stage.name}]")
         stage.run(state)
         timings[stage.name] = round(time.perf_counter() - started, 3)
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
     return state

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ThemesError
 from ..resources import resource_dir
 from ..sentiment import SentimentHead
 from .base import Stage, State, register
@@ -20,6 +21,14 @@ class Sentiment(Stage):
         name = state.options.get("sentiment_model") or self.model
         folder = Path(name) if Path(name).is_dir() else resource_dir("models") / name
         head = SentimentHead.load(folder)
+        trained_on = head.info.get("embedding_fingerprint")
+        used = state.summary.get("embedding", {}).get("fingerprint")
+        if trained_on and used and trained_on != used:
+            raise ThemesError(
+                f"the sentiment head in {folder} was trained on embeddings of "
+                f"'{head.info.get('embedding_model')}', not of '{state.summary['embedding']['model']}': "
+                "train one for this model with `themes train-sentiment ... --model <it>` and pass "
+                "--sentiment-model DIR")
         for table, vectors in ((state.comments, state.comment_vectors),
                                (state.mentions, state.mention_vectors)):
             score, label = head.score(vectors)
