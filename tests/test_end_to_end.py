@@ -178,3 +178,47 @@ def test_a_local_model_folder_is_accepted_and_the_sentiment_head_guards_its_spac
     (other / "sentence_bert_config.json").write_text('{"max_seq_length": 128, "do_lower_case": false}')
     with pytest.raises(themes.ThemesError, match="train-sentiment"):
         themes.analyze(out.parent / "survey.csv", model=str(other))
+
+
+def test_segment_and_period_tables(analysed):
+    result, out = analysed
+    segments = pd.read_csv(out / "segments.csv", keep_default_na=False)
+    assert set(segments["segment"]) == {"channel", "customer_segment"}
+    assert {"value", "theme_id", "metric", "metric_low", "metric_high", "share", "lift", "q_value",
+            "over_represented", "too_small", "impact"} <= set(segments.columns)
+    periods = pd.read_csv(out / "periods.csv", keep_default_na=False)
+    assert sorted(set(periods["period"])) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
+    assert result.summary["impact"]["basis"] == "driver"
+    assert set(result.themes["priority"]) <= {"fix now", "monitor", "strengths", "noise"}
+    assert result.summary["periods"]["latest"] == "2024Q4"
+    # the per-period metric is the same arithmetic as the overall one
+    c = result.comments[result.comments["period"] == "2024Q1"]
+    q1 = float(periods[(periods["period"] == "2024Q1") & (periods["theme_id"] == "")]["metric"].item())
+    assert q1 == pytest.approx(100 * ((c["score"] >= 9).mean() - (c["score"] <= 6).mean()), abs=0.01)
+
+
+def test_customer_data_join_adds_segments_and_relations(analysed, sample_rows, tmp_path):
+    _, out = analysed
+    frame = pd.read_csv(out.parent / "survey.csv").rename(columns={"response_id": "customer_id"})
+    planted = {r["response_id"]: r["themes"] for r in sample_rows}
+    rng = np.random.default_rng(0)
+    customers = pd.DataFrame({
+        "customer_id": frame["customer_id"],
+        # customers who praise the staff have been with us much longer
+        "tenure_months": [int(rng.integers(1, 24)) + (40 if "friendly_staff" in planted[c] else 0)
+                          for c in frame["customer_id"]],
+        "plan": rng.choice(["basic", "plus"], size=len(frame)),
+    })
+    customers.to_csv(tmp_path / "customers.csv", index=False)
+    result = themes.analyze(frame, text="comment", score="nps", id="customer_id", join=tmp_path / "customers.csv",
+                            on="customer_id")
+    assert {"tenure_months (quartile)", "plan"} <= set(result.tables["segments"]["segment"])
+    relations = pd.DataFrame(result.summary["joined"]["relations"])
+    related = relations[relations["related"]]
+    c = _with_truth(result, sample_rows)  # ids are the response ids here too
+    staff_theme = c[c["truth"] == "friendly_staff"]["primary_theme"].mode()[0]
+    assert staff_theme in set(related["theme_id"])
+    row = relations[relations["theme_id"] == staff_theme].iloc[0]
+    assert row["mean_with"] > row["mean_without"] + 10
+    with pytest.raises(themes.ThemesError, match="go together"):
+        themes.analyze(frame, text="comment", join=tmp_path / "customers.csv")

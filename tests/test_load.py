@@ -13,7 +13,7 @@ def test_rejects_have_reasons_and_accounting_holds(tmp_path):
     assert loaded.n_read == 5
     assert loaded.comments["text"].tolist() == ["good", "fine"]
     reasons = dict(zip(loaded.rejects["row"], loaded.rejects["reason"]))
-    assert reasons == {2: "empty comment", 3: "score 'eleven' is not a number", 4: "score '42' is outside 0-10"}
+    assert reasons == {2: "empty comment", 3: "score 'eleven' is not a number", 4: "score '42' is outside 0-10 (NPS)"}
     assert loaded.comments["nps_group"].tolist() == ["promoter", ""]  # a missing score is fine
 
 

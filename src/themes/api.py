@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -26,7 +27,11 @@ COMMENT_COLUMNS = ["id", "text", "language", "sentiment", "sentiment_label", "sc
 MENTION_COLUMNS = ["id", "theme_id", "span", "sentiment", "sentiment_label", "language", "similarity"]
 THEME_COLUMNS = ["theme_id", "parent_id", "label", "keywords", "n_comments", "share", "sentiment", "nps_with",
                  "nps_without", "impact", "impact_low", "impact_high", "rank", "examples",
-                 "crosses_zero", "n_mentions", "keywords_by_language", "example_ids"]
+                 "crosses_zero", "q_value", "significant", "priority", "effect",
+                 "impact_loo", "impact_loo_low", "impact_loo_high", "impact_driver", "impact_driver_low",
+                 "impact_driver_high", "negative_among_top", "positive_among_bottom",
+                 "share_latest_period", "share_before", "emerging",
+                 "n_mentions", "keywords_by_language", "example_ids"]
 
 
 @dataclass
@@ -37,15 +42,19 @@ class AnalysisResult:
     rejects: pd.DataFrame
     summary: dict[str, Any]
     theme_model: Any = field(default=None, repr=False)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # segments, periods (when asked for)
 
     def save(self, folder: str | Path, *, save_model: str | Path | None = None) -> Path:
-        """Write comments.csv, mentions.csv, themes.csv, summary.json and rejected.csv."""
+        """Write comments.csv, mentions.csv, themes.csv, summary.json and rejected.csv, plus
+        segments.csv and periods.csv when there are segments or dates."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         write_csv(self.comments, folder / "comments.csv")
         write_csv(self.mentions, folder / "mentions.csv")
         write_csv(self.themes, folder / "themes.csv")
         write_csv(self.rejects, folder / "rejected.csv")
+        for name, table in self.tables.items():
+            write_csv(table, folder / f"{name}.csv")
         (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False, default=str),
                                              encoding="utf-8")
         if save_model is not None and self.theme_model is not None:
@@ -70,11 +79,15 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             config: str | Path | PipelineConfig | None = None, model: str | None = None,
             sentiment_model: str | None = None, default_language: str | None = None,
             label_language: str = "en", n_themes: int | None = None, seed: int | None = None,
-            theme_model: Any = None, mask: bool = True, progress: bool = False, say=None) -> AnalysisResult:
+            scale: str | None = None, period: str | None = None, join: str | Path | None = None,
+            on: str | None = None, theme_model: Any = None, mask: bool = True, progress: bool = False,
+            say=None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
     in ``source``) or a DataFrame. Column roles not given are guessed from header names.
+    ``scale`` is nps, csat, ces or stars (detected from the scores when not given); ``period``
+    is month or quarter (default) for the trend tables; ``join``/``on`` add customer data.
     Raises ThemesError for problems the caller can fix (missing file, no text column, ...).
     """
     started = time.perf_counter()
@@ -83,10 +96,24 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     if isinstance(data, (str, Path)):
         data = [data]
     texts = [text] if isinstance(text, str) else text
+    if (join is None) != (on is None):
+        raise ThemesError("--join and --on go together: the customer file and the column to match on")
+    carried = list(segments or [])  # the join key travels with the comments like a segment column
+    if on and on not in carried:
+        carried.append(on)
     loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
-                         segments=segments, say=say)
+                         segments=carried or None, scale=scale, say=say)
     for note in loaded.notes:
         say(note)
+    if loaded.has_scores:
+        say(f"scale: {loaded.scale_reason}")
+    segment_columns = list(loaded.segments)
+    numeric_joined: list[str] = []
+    if join is not None:
+        from .io.join import join_customers
+
+        loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on, say=say)
+        segment_columns = [s for s in segment_columns if s != on] + joined_segments
     if loaded.comments.empty:
         raise ThemesError("no usable comments: every row was rejected (see rejected.csv)")
     progress_factory = None
@@ -99,13 +126,14 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     state = State(comments=loaded.comments, progress=progress_factory, options={
         "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
         "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
-        "theme_model": theme_model, "mask": mask,
+        "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
+        "period": period,
     })
     run_pipeline(state, cfg)
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)
-    extra = [col for col in ("date", *loaded.segments, "source", "row", "text_column") if col in c]
+    extra = [col for col in ("date", "period", *segment_columns, "source", "row", "text_column") if col in c]
     comments = c[COMMENT_COLUMNS[:-2]].copy()
     comments["text"] = comments["text"].map(masker)
     comments["primary_theme"] = c["primary_theme"]
@@ -119,7 +147,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     mentions = state.mentions[MENTION_COLUMNS].copy()
     mentions["span"] = mentions["span"].map(masker)
     mentions["similarity"] = mentions["similarity"].round(4)
-    themes = state.themes[THEME_COLUMNS].copy()
+    themes = state.themes[[col for col in THEME_COLUMNS if col in state.themes]].copy()
     rejects = loaded.rejects.copy()
     rejects["raw"] = rejects["raw"].astype(str).map(masker)
 
@@ -131,11 +159,18 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
                    for src, roles in loaded.roles.items()},
         "languages": {str(k): int(v) for k, v in comments["language"].value_counts().items()},
         **state.summary,
+        "scale": {"name": loaded.scale.name, "why": loaded.scale_reason} if loaded.has_scores else None,
         "notes": loaded.notes,
         "config": cfg.to_dict(),
         "options": {k: (str(v) if v is not None and k != "mask" else v)
-                    for k, v in state.options.items() if k != "theme_model"},
+                    for k, v in state.options.items() if k not in ("theme_model", "scale", "segments")},
         "versions": _versions(),
     }
+    if numeric_joined:
+        from .io.join import theme_relations
+
+        member = np.array([[t in set(ts.split(";")) for t in themes["theme_id"]] for ts in c["themes"]], dtype=bool)
+        summary["joined"] = {"file": str(join), "on": on, "segments": segment_columns,
+                             "relations": theme_relations(c, numeric_joined, member, themes["theme_id"].tolist())}
     summary["timings_s"]["total"] = round(time.perf_counter() - started, 3)
-    return AnalysisResult(comments, mentions, themes, rejects, summary, state.theme_model)
+    return AnalysisResult(comments, mentions, themes, rejects, summary, state.theme_model, dict(state.tables))

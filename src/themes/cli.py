@@ -27,17 +27,24 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
     typer.echo("languages: " + ", ".join(f"{k} {v}" for k, v in s["languages"].items()))
     if s.get("nps"):
         n = s["nps"]
-        typer.echo(f"NPS {n['value']:+.1f} (95% CI {n['low']:+.1f} .. {n['high']:+.1f}) "
+        name = n["scale"].upper() if n["scale"] != "stars" else "average stars"
+        typer.echo(f"{name} {n['value']:+.1f} (95% CI {n['low']:+.1f} .. {n['high']:+.1f}) "
                    f"from {n['responses']} scored responses")
     else:
         typer.echo("no score column: themes are ranked by volume x negative sentiment")
     typer.echo(f"themes found: {counts['themes']} ({counts['mentions']} mentions)")
-    typer.echo(f"top {min(top, len(result.themes))} themes by impact "
-               f"({'NPS points' if s['impact']['basis'] == 'nps' else 'volume x tone'}):")
-    typer.echo(f"  {'rank':>4}  {'impact':>7}  {'95% CI':>17}  {'share':>6}  label")
+    basis = s["impact"]["basis"]
+    unit = s["nps"]["unit"] if s.get("nps") else "volume x tone"
+    typer.echo(f"top {min(top, len(result.themes))} themes by impact ({unit}, "
+               f"{'key driver' if basis == 'driver' else 'leave-one-out' if basis == 'loo' else 'no scores'}):")
+    typer.echo(f"  {'rank':>4}  {'impact':>7}  {'95% CI':>17}  {'share':>6}  {'priority':<9}  label")
     for row in result.themes.head(top).itertuples():
         ci = f"[{row.impact_low:+.1f}, {row.impact_high:+.1f}]"
-        typer.echo(f"  {row.rank:>4}  {row.impact:>+7.1f}  {ci:>17}  {row.share:>6.1%}  {row.label}")
+        typer.echo(f"  {row.rank:>4}  {row.impact:>+7.1f}  {ci:>17}  {row.share:>6.1%}  {row.priority:<9}  {row.label}")
+    emerging = (s.get("periods") or {}).get("emerging")
+    if emerging:
+        labels = result.themes.set_index("theme_id")["label"]
+        typer.echo(f"emerging in {s['periods']['latest']}: " + "; ".join(labels[t] for t in emerging))
 
 
 @app.command()
@@ -50,6 +57,10 @@ def analyze(
     id: Annotated[str | None, typer.Option("--id", help="Row id column.")] = None,
     lang: Annotated[str | None, typer.Option(help="Column with a language code per row.")] = None,
     segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
+    scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, or auto (from the range).")] = "auto",
+    period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
+    join: Annotated[Path | None, typer.Option(help="Customer data to join (any supported format).")] = None,
+    on: Annotated[str | None, typer.Option(help="Column to join on, present in both.")] = None,
     config: Annotated[str | None, typer.Option(help="Pipeline YAML, or a bundled pipeline's name.")] = None,
     model: Annotated[str | None, typer.Option(help="Local sentence-transformers folder.")] = None,
     sentiment_model: Annotated[str | None, typer.Option(help="Folder with a sentiment head.json.")] = None,
@@ -67,10 +78,12 @@ def analyze(
     result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
                  segments=segment, config=config, model=model, sentiment_model=sentiment_model,
                  default_language=default_language, label_language=label_language, n_themes=themes,
-                 seed=seed, mask=not no_mask, progress=not quiet, say=_say)
+                 seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
+                 progress=not quiet, say=_say)
     result.save(out, save_model=save_model)
     print_summary(result, out)
-    typer.echo(f"wrote {out}/: comments.csv mentions.csv themes.csv summary.json rejected.csv")
+    extra = "".join(f" {name}.csv" for name in result.tables)
+    typer.echo(f"wrote {out}/: comments.csv mentions.csv themes.csv summary.json rejected.csv{extra}")
 
 
 @app.command("train-sentiment")

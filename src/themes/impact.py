@@ -1,12 +1,20 @@
 """Theme impact: how much each theme moves the headline metric, with bootstrap intervals.
 
-With scores, the leave-one-out impact of theme t is
-    impact_t = NPS(all) - NPS(all without the comments that mention t)
-which equals share_t * (NPS(comments with t) - NPS(the rest)). Negative impact means the
-theme drags NPS down; rank 1 is the theme that costs the most.
+Two estimates, reported side by side:
 
-Without scores we fall back to volume x tone: impact_t = 100 * share_t * mean sentiment of
-the theme's comments, so frequent negative themes rank first (the summary says so).
+* Leave-one-out (LOO): impact_t = metric(all) - metric(all without the comments that mention t)
+  = share_t * (metric of the theme's comments - metric of the rest). What the theme's comments
+  cost, including whatever they mention alongside it.
+* Key driver: a ridge regression of each respondent's value on theme indicators estimates
+  the theme's *own* effect (holding co-mentioned themes fixed); its impact is
+  share_t * effect_t on the metric's scale. benchmarks/impact_planted.py compares the two on
+  planted data; the ranking uses the one the summary names.
+
+Negative impact means the theme lowers the metric; rank 1 is the theme that costs the most.
+Without scores: impact_t = 100 * share_t * mean sentiment of the theme's comments.
+
+Comments that share a value and a set of themes are interchangeable for every statistic
+here, so estimates and the bootstrap work on these cells: exact, and cheap at any N.
 """
 
 from __future__ import annotations
@@ -16,59 +24,114 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .stats import benjamini_hochberg, bootstrap_p
+
 
 @dataclass
 class ImpactResult:
-    basis: str  # "nps" or "sentiment"
+    basis: str  # "loo", "driver" or "sentiment"
     impact: np.ndarray
     low: np.ndarray
     high: np.ndarray
-    with_value: np.ndarray  # NPS of the theme's comments (or mean sentiment x 100)
-    without_value: np.ndarray  # NPS of all comments without the theme
+    with_value: np.ndarray  # metric of the theme's comments (LOO) / own effect (driver)
+    without_value: np.ndarray  # metric of the rest (LOO)
+    p_value: np.ndarray | None = None  # bootstrap, two-sided, "no impact"
+
+    @property
+    def q_value(self) -> np.ndarray:
+        """Benjamini-Hochberg over the themes: flag on q < 0.05 to keep false discoveries at 5%."""
+        return benjamini_hochberg(self.p_value) if self.p_value is not None else np.full(len(self.impact), np.nan)
 
 
-def _loo(weights: np.ndarray, value: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Leave-one-out impact for every theme at once.
+def _cells(values: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    keep = ~np.isnan(values)
+    cells, counts = np.unique(np.column_stack([values[keep], member[keep]]), axis=0, return_counts=True)
+    return cells[:, 0], cells[:, 1:].astype(float), counts.astype(float)
 
-    weights: (B, C) how often each cell is drawn; value: (C,) +1/0/-1 of the cell;
-    member: (C, T) whether the cell's comments mention the theme.
-    """
-    n = weights.sum(axis=1, keepdims=True)  # (B, 1)
-    total = weights @ value  # (B,)
-    n_t = weights @ member  # (B, T)
-    sum_t = (weights * value) @ member  # (B, T)
+
+def _quantiles(boot: np.ndarray, level: float, n_themes: int) -> tuple[np.ndarray, np.ndarray]:
+    if boot.shape[0] == 0:
+        return np.full(n_themes, np.nan), np.full(n_themes, np.nan)
+    alpha = (1 - level) / 2
+    with warnings.catch_warnings():  # a theme in every comment has only NaN draws
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanquantile(boot, alpha, axis=0), np.nanquantile(boot, 1 - alpha, axis=0)
+
+
+def _loo(weights: np.ndarray, value: np.ndarray, member: np.ndarray, factor: float):
+    """weights (B, C) draws per cell; value (C,); member (C, T) -> impact, with, without (B, T)."""
+    n = weights.sum(axis=1, keepdims=True)
+    total = weights @ value
+    n_t = weights @ member
+    sum_t = (weights * value) @ member
     with np.errstate(invalid="ignore", divide="ignore"):
-        overall = 100.0 * total[:, None] / n
-        without = 100.0 * (total[:, None] - sum_t) / (n - n_t)
-        with_ = 100.0 * sum_t / n_t
-    # a theme in every comment has no "rest": removing it leaves nothing to compare
+        overall = factor * total[:, None] / n
+        without = factor * (total[:, None] - sum_t) / (n - n_t)
+        with_ = factor * sum_t / n_t
+    # a theme in every comment leaves no "rest" to compare with
     impact = np.where(n - n_t > 0, overall - without, np.nan)
     return impact, with_, without
 
 
 def theme_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, seed: int = 42,
-                 level: float = 0.95) -> ImpactResult:
-    """Impact of each theme on NPS. values: (N,) +1/0/-1 or NaN; member: (N, T) bool."""
-    keep = ~np.isnan(values)
-    values, member = values[keep], member[keep].astype(bool)
+                 level: float = 0.95, factor: float = 100.0) -> ImpactResult:
+    """Leave-one-out impact. values: (N,) per-respondent values (NaN = no score); member: (N, T)."""
+    member = member.astype(bool)
+    value, cell_member, counts = _cells(np.asarray(values, float), member)
     n_themes = member.shape[1]
-    if values.size == 0:
+    if counts.size == 0:
         nan = np.full(n_themes, np.nan)
-        return ImpactResult("nps", nan, nan, nan, nan, nan)
-    # Comments that share a score value and a set of themes are interchangeable for the
-    # statistic, so the bootstrap resamples these cells: exact, and cheap at any N.
-    cells, counts = np.unique(np.column_stack([values, member]), axis=0, return_counts=True)
-    cell_value, cell_member = cells[:, 0], cells[:, 1:].astype(float)
-    point, with_, without = _loo(counts[None, :].astype(float), cell_value, cell_member)
-    rng = np.random.default_rng(seed)
-    draws = rng.multinomial(values.size, counts / values.size, size=n_boot).astype(float)
-    boot, _, _ = _loo(draws, cell_value, cell_member)
-    alpha = (1 - level) / 2
-    with warnings.catch_warnings():  # a theme in every comment has only NaN draws
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low = np.nanquantile(boot, alpha, axis=0) if n_boot else np.full(n_themes, np.nan)
-        high = np.nanquantile(boot, 1 - alpha, axis=0) if n_boot else np.full(n_themes, np.nan)
-    return ImpactResult("nps", point[0], low, high, with_[0], without[0])
+        return ImpactResult("loo", nan, nan, nan, nan, nan)
+    point, with_, without = _loo(counts[None, :], value, cell_member, factor)
+    draws = np.random.default_rng(seed).multinomial(int(counts.sum()), counts / counts.sum(), size=n_boot)
+    boot, _, _ = _loo(draws.astype(float), value, cell_member, factor)
+    low, high = _quantiles(boot, level, n_themes)
+    return ImpactResult("loo", point[0], low, high, with_[0], without[0], bootstrap_p(boot))
+
+
+def _ridge(weights: np.ndarray, value: np.ndarray, member: np.ndarray, alpha: float) -> np.ndarray:
+    """Weighted ridge with an unpenalised intercept, one fit per row of ``weights``: (B, T).
+    The penalty is alpha per respondent (alpha * n), so its pull does not depend on N; it
+    only steadies themes that are rare or always mentioned together."""
+    n_themes = member.shape[1]
+    design = np.column_stack([np.ones(len(value)), member])  # (C, T+1)
+    penalty = alpha * np.eye(n_themes + 1)
+    penalty[0, 0] = 0.0
+    out = np.empty((weights.shape[0], n_themes))
+    for b, w in enumerate(weights):
+        gram = design.T @ (design * w[:, None]) + penalty * w.sum()
+        rhs = design.T @ (w * value)
+        out[b] = np.linalg.lstsq(gram, rhs, rcond=None)[0][1:]
+    return out
+
+
+def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, seed: int = 42,
+                  level: float = 0.95, factor: float = 100.0, alpha: float = 1e-3) -> ImpactResult:
+    """Key-driver impact: share_t * own effect_t * factor, the own effect from a ridge
+    regression of the respondent's value on all theme indicators at once."""
+    member = member.astype(bool)
+    value, cell_member, counts = _cells(np.asarray(values, float), member)
+    n_themes = member.shape[1]
+    if counts.size == 0:
+        nan = np.full(n_themes, np.nan)
+        return ImpactResult("driver", nan, nan, nan, nan, nan)
+    total = counts.sum()
+
+    def impact_of(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        effect = _ridge(weights, value, cell_member, alpha)
+        share = (weights @ cell_member) / weights.sum(axis=1, keepdims=True)
+        return factor * share * effect, effect
+
+    point, effect = impact_of(counts[None, :])
+    draws = np.random.default_rng(seed).multinomial(int(total), counts / total, size=n_boot).astype(float)
+    boot, _ = impact_of(draws) if n_boot else (np.empty((0, n_themes)), None)
+    low, high = _quantiles(boot, level, n_themes)
+    # a theme in every comment is confounded with the intercept: no own effect to report
+    everywhere = (cell_member.T @ counts) == total
+    impact = np.where(everywhere, np.nan, point[0])
+    p = np.where(everywhere, np.nan, bootstrap_p(boot))
+    return ImpactResult("driver", impact, np.where(everywhere, np.nan, low), np.where(everywhere, np.nan, high),
+                        factor * effect[0], np.full(n_themes, np.nan), p)
 
 
 def sentiment_impact(sentiment: np.ndarray, member: np.ndarray, n_boot: int = 1000, seed: int = 42,
@@ -80,18 +143,15 @@ def sentiment_impact(sentiment: np.ndarray, member: np.ndarray, n_boot: int = 10
 
     def stat(idx: np.ndarray) -> np.ndarray:
         m = member[idx]
-        s = sentiment[idx]
         n_t = m.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean_t = (s[:, None] * m).sum(axis=0) / n_t
+            mean_t = (sentiment[idx][:, None] * m).sum(axis=0) / n_t
         return 100.0 * (n_t / len(idx)) * np.nan_to_num(mean_t)
 
     point = stat(np.arange(n))
-    boot = np.array([stat(rng.integers(0, n, n)) for _ in range(n_boot)]) if n else np.empty((0,))
-    alpha = (1 - level) / 2
-    low = np.quantile(boot, alpha, axis=0) if n_boot and n else np.full(member.shape[1], np.nan)
-    high = np.quantile(boot, 1 - alpha, axis=0) if n_boot and n else np.full(member.shape[1], np.nan)
+    boot = np.array([stat(rng.integers(0, n, n)) for _ in range(n_boot)]) if n and n_boot else np.empty((0,))
+    boot = boot.reshape(-1, member.shape[1])
+    low, high = _quantiles(boot, level, member.shape[1])
     with np.errstate(invalid="ignore", divide="ignore"):
         with_ = 100.0 * (sentiment[:, None] * member).sum(axis=0) / member.sum(axis=0)
-    return ImpactResult("sentiment", point, low, high, with_, np.full(member.shape[1], np.nan))
-
+    return ImpactResult("sentiment", point, low, high, with_, np.full(member.shape[1], np.nan), bootstrap_p(boot))

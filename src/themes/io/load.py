@@ -29,6 +29,8 @@ class LoadedInput:
     segments: list[str] = field(default_factory=list)
     has_scores: bool = False
     has_dates: bool = False
+    scale: metrics.Scale = metrics.NPS
+    scale_reason: str = ""
 
 
 REJECT_COLUMNS = ["source", "row", "reason", "raw"]
@@ -65,7 +67,7 @@ def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.Dat
 def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | None = None,
                 score: str | None = None, date: str | None = None, id: str | None = None,
                 language: str | None = None, segments: list[str] | None = None,
-                say=print) -> LoadedInput:
+                scale: str | None = None, say=print) -> LoadedInput:
     """Read every export (or take a DataFrame), map columns per source, validate rows."""
     if isinstance(paths, pd.DataFrame):
         frame = paths.copy().astype(object)
@@ -91,7 +93,7 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
     segment_columns = list(dict.fromkeys(s for r in roles_by_source.values() for s in r.segments))
     for seg in segment_columns:
         comments[seg] = comments[seg].fillna("") if seg in comments else ""
-    comments, row_rejects, notes = _validate(comments)
+    comments, row_rejects, notes, chosen, reason = _validate(comments, scale)
     rejects.extend(row_rejects)
     reject_frame = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
     if len(comments) + len(reject_frame) != n_read:  # the pipeline's own bookkeeping check
@@ -100,10 +102,10 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
     has_scores = comments["score"].notna().any()
     has_dates = comments["date"].notna().any()
     return LoadedInput(comments, reject_frame, roles_by_source, n_read, notes, segment_columns,
-                       bool(has_scores), bool(has_dates))
+                       bool(has_scores), bool(has_dates), chosen, reason)
 
 
-def _validate(comments: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], list[str]]:
+def _validate(comments: pd.DataFrame, scale_name: str | None):
     rejects: list[dict] = []
     notes: list[str] = []
     reason = pd.Series("", index=comments.index)
@@ -117,8 +119,16 @@ def _validate(comments: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], list[st
     parsed = raw.map(parse_score)
     bad = given & parsed.isna()
     reason[bad & (reason == "")] = "score '" + raw[bad & (reason == "")] + "' is not a number"
-    outside = given & parsed.notna() & ((parsed < metrics.NPS_MIN) | (parsed > metrics.NPS_MAX))
-    reason[outside & (reason == "")] = "score '" + raw[outside & (reason == "")] + "' is outside 0-10"
+    # the scale: as given, or detected from the scores that fit any scale (0-10)
+    plausible = parsed[given & parsed.notna() & parsed.between(0, 10)]
+    if scale_name and scale_name != "auto":
+        scale = metrics.get_scale(scale_name)
+        why = f"{scale.name.upper()} (as given)"
+    else:
+        scale, why = metrics.detect_scale(plausible)
+    outside = given & parsed.notna() & ((parsed < scale.low) | (parsed > scale.high))
+    reason[outside & (reason == "")] = ("score '" + raw[outside & (reason == "")]
+                                        + f"' is outside {scale.low:g}-{scale.high:g} ({scale.name.upper()})")
 
     dates = parse_dates(comments["date_raw"])
     undated = dates.isna() & (comments["date_raw"].astype(str).str.strip() != "")
@@ -133,7 +143,7 @@ def _validate(comments: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], list[st
                         "raw": str(row["text"])[:1000]})
     kept = comments[~bad_rows].copy()
     kept["score"] = parsed[~bad_rows].where(given[~bad_rows]).astype(float)
-    kept["nps_group"] = metrics.nps_groups(kept["score"])
+    kept["nps_group"] = scale.groups_of(kept["score"])
     kept["date"] = dates[~bad_rows]
     kept = kept.drop(columns=["score_raw", "date_raw"]).reset_index(drop=True)
-    return kept, rejects, notes
+    return kept, rejects, notes, scale, why

@@ -26,6 +26,7 @@ class State:
     theme_model: Any = None
     themes: pd.DataFrame | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # extra outputs: segments, periods
     progress: Callable | None = None  # a tqdm-like factory, or None for silence
 
 

@@ -1,0 +1,112 @@
+"""The metric and theme figures broken down by segment and by period.
+
+Segments (``--segment`` columns, and binned joined columns): per value, the metric with its
+interval, and per theme its share there vs elsewhere, a one-sided exact test of "more
+frequent here" (Benjamini-Hochberg across every theme x value of the column) and the
+theme's impact within the segment. Values with fewer than ``min_size`` responses are
+reported but marked too small and never tested.
+
+Periods (``--date``): per month or quarter, the metric and each theme's share; a theme is
+emerging when its share in the latest period is significantly higher than in all earlier
+periods pooled (exact test, BH across themes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .impact import driver_impact
+from .stats import benjamini_hochberg, fisher_greater
+
+
+def _metric_row(values: np.ndarray, scale: metrics.Scale, seed: int, level: float) -> dict:
+    scored = values[~np.isnan(values)]
+    low, high = metrics.bootstrap_interval(scored, scale.factor, n_boot=1000, seed=seed, level=level)
+    return {"responses": int(scored.size), "metric": round(scale.metric(scored), 2),
+            "metric_low": round(low, 2), "metric_high": round(high, 2)}
+
+
+def segment_table(values: np.ndarray, member: np.ndarray, theme_ids: list[str], segments: pd.DataFrame,
+                  scale: metrics.Scale, *, min_size: int = 30, n_boot: int = 300, seed: int = 42,
+                  level: float = 0.95, alpha: float = 0.05) -> pd.DataFrame:
+    rows = []
+    for column in segments.columns:
+        labels = segments[column].fillna("").astype(str).to_numpy()
+        start = len(rows)
+        for value in sorted(set(labels) - {""}):
+            inside = labels == value
+            n_in, n_out = int(inside.sum()), int((~inside).sum())
+            small = n_in < min_size
+            base = {"segment": column, "value": value, "n_comments": n_in, "too_small": small}
+            rows.append({**base, "theme_id": "", **_metric_row(values[inside], scale, seed, level)})
+            impact = None
+            if not small and np.isfinite(values[inside]).any():
+                impact = driver_impact(values[inside], member[inside], n_boot=n_boot, seed=seed, level=level,
+                                       factor=scale.factor)
+            for t, theme in enumerate(theme_ids):
+                hit_in, hit_out = int(member[inside, t].sum()), int(member[~inside, t].sum())
+                share_in = hit_in / n_in if n_in else np.nan
+                share_out = hit_out / n_out if n_out else np.nan
+                rows.append({**base, "theme_id": theme, "theme_comments": hit_in,
+                             "share": round(share_in, 4), "share_elsewhere": round(share_out, 4),
+                             "lift": round(share_in / share_out, 3) if share_out else np.nan,
+                             "p_value": np.nan if small else fisher_greater(hit_in, n_in, hit_out, n_out),
+                             "impact": round(float(impact.impact[t]), 2) if impact else np.nan,
+                             "impact_low": round(float(impact.low[t]), 2) if impact else np.nan,
+                             "impact_high": round(float(impact.high[t]), 2) if impact else np.nan})
+        # multiple testing: every theme x value of this column is one family
+        block = rows[start:]
+        q = benjamini_hochberg(np.array([r.get("p_value", np.nan) for r in block], dtype=float))
+        for r, qv in zip(block, q):
+            if r["theme_id"]:
+                r["q_value"] = qv
+                r["over_represented"] = bool(qv < alpha) if not np.isnan(qv) else False
+    return pd.DataFrame(rows)
+
+
+def period_labels(dates: pd.Series, period: str = "quarter") -> pd.Series:
+    """'2024Q1' or '2024-03' per date; '' where there is no date."""
+    if period not in ("quarter", "month"):
+        raise ValueError(f"period must be 'month' or 'quarter', got '{period}'")
+    dates = pd.to_datetime(dates)
+    labels = dates.dt.to_period("Q" if period == "quarter" else "M").astype(str)
+    return labels.where(dates.notna(), "")
+
+
+def period_table(values: np.ndarray, member: np.ndarray, theme_ids: list[str], periods: pd.Series,
+                 scale: metrics.Scale, *, seed: int = 42, level: float = 0.95) -> pd.DataFrame:
+    rows = []
+    labels = periods.to_numpy()
+    for period in sorted(set(labels) - {""}):
+        inside = labels == period
+        n_in = int(inside.sum())
+        rows.append({"period": period, "theme_id": "", "n_comments": n_in,
+                     **_metric_row(values[inside], scale, seed, level)})
+        for t, theme in enumerate(theme_ids):
+            hits = int(member[inside, t].sum())
+            rows.append({"period": period, "theme_id": theme, "n_comments": n_in, "theme_comments": hits,
+                         "share": round(hits / n_in, 4) if n_in else np.nan})
+    return pd.DataFrame(rows)
+
+
+def emerging_themes(member: np.ndarray, periods: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
+    """Per theme: share in the latest period vs before, exact test p, BH q, emerging flag."""
+    labels = periods.to_numpy()
+    order = sorted(set(labels) - {""})
+    n_themes = member.shape[1]
+    if len(order) < 2:
+        return pd.DataFrame({"share_latest": np.nan, "share_before": np.nan, "p_value": np.nan,
+                             "q_value": np.nan, "emerging": False}, index=range(n_themes))
+    latest = labels == order[-1]
+    before = np.isin(labels, order[:-1])
+    n_l, n_b = int(latest.sum()), int(before.sum())
+    p = np.array([fisher_greater(int(member[latest, t].sum()), n_l, int(member[before, t].sum()), n_b)
+                  for t in range(n_themes)])
+    q = benjamini_hochberg(p)
+    return pd.DataFrame({
+        "share_latest": member[latest].mean(axis=0).round(4),
+        "share_before": member[before].mean(axis=0).round(4),
+        "p_value": p, "q_value": q, "emerging": q < alpha,
+    })
