@@ -44,9 +44,11 @@ class AnalysisResult:
     theme_model: Any = field(default=None, repr=False)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # segments, periods (when asked for)
 
-    def save(self, folder: str | Path, *, save_model: str | Path | None = None) -> Path:
+    def save(self, folder: str | Path, *, save_model: str | Path | None = None, report: bool = True,
+             report_language: str = "en") -> Path:
         """Write comments.csv, mentions.csv, themes.csv, summary.json and rejected.csv, plus
-        segments.csv and periods.csv when there are segments or dates."""
+        segments.csv and periods.csv when there are segments or dates, and (``report``) the
+        report: report.html, report.xlsx and summary.md."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         write_csv(self.comments, folder / "comments.csv")
@@ -59,6 +61,10 @@ class AnalysisResult:
                                              encoding="utf-8")
         if save_model is not None and self.theme_model is not None:
             self.theme_model.save(save_model)
+        if report:
+            from .report import write_report
+
+            write_report(folder, language=report_language)
         return folder
 
 

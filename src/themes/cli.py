@@ -70,20 +70,38 @@ def analyze(
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the pipeline's).")] = None,
     save_model: Annotated[Path | None, typer.Option(help="Also save the theme model here.")] = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
+    report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
+    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html/.xlsx/summary.md.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Analyse exports and write comments.csv, mentions.csv, themes.csv, summary.json, rejected.csv."""
     from .api import analyze as run
+    from .report.i18n import TEXT
 
+    if report_language not in TEXT:
+        raise ThemesError(f"--report-language must be one of {', '.join(TEXT)}, got '{report_language}'")
     result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
                  segments=segment, config=config, model=model, sentiment_model=sentiment_model,
                  default_language=default_language, label_language=label_language, n_themes=themes,
                  seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
                  progress=not quiet, say=_say)
-    result.save(out, save_model=save_model)
+    result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     print_summary(result, out)
     extra = "".join(f" {name}.csv" for name in result.tables)
-    typer.echo(f"wrote {out}/: comments.csv mentions.csv themes.csv summary.json rejected.csv{extra}")
+    reports = "" if no_report else " report.html report.xlsx summary.md"
+    typer.echo(f"wrote {out}/: comments.csv mentions.csv themes.csv summary.json rejected.csv{extra}{reports}")
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="An output folder of `themes analyze`.")],
+    language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
+) -> None:
+    """Re-render report.html, report.xlsx and summary.md from a folder's saved tables."""
+    from .report import write_report
+
+    paths = write_report(folder, language=language)
+    typer.echo("wrote " + " ".join(str(p) for p in paths))
 
 
 @app.command("train-sentiment")

@@ -1,0 +1,97 @@
+"""The theme report: one self-contained HTML page, an XLSX workbook and a Markdown summary,
+all rendered from the tables a run saved (``themes report OUT_DIR`` re-renders them)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import ThemesError
+from ..io.write import spreadsheet_safe
+from .data import report_data
+from .i18n import LOCALES, TEXT
+
+
+def _template_text(name: str) -> str:
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def render_html(folder: str | Path, *, language: str = "en") -> Path:
+    """Write ``report.html`` into ``folder`` from its saved tables; returns the path."""
+    from jinja2 import Environment, select_autoescape
+    from markupsafe import Markup
+
+    from .. import __version__
+
+    if language not in TEXT:
+        raise ThemesError(f"report language must be one of {', '.join(TEXT)}, got '{language}'")
+    folder = Path(folder)
+    data = report_data(folder)
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    template = env.from_string(_template_text("report.html.j2"))
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    html = template.render(
+        data=data, t=TEXT[language], lang=language, locale=LOCALES[language], version=__version__,
+        source=", ".join(summary.get("inputs", {})),
+        css=Markup(_template_text("report.css")), js=Markup(_template_text("report.js")),
+    )
+    path = folder / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def write_workbook(folder: str | Path) -> Path:
+    """report.xlsx: one sheet per table, bold header, frozen header row, sensible widths."""
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    folder = Path(folder)
+    path = folder / "report.xlsx"
+    names = ["themes", "comments", "mentions", "segments", "periods", "rejected"]
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name in names:
+            csv = folder / f"{name}.csv"
+            if not csv.exists():
+                continue
+            frame = spreadsheet_safe(pd.read_csv(csv, keep_default_na=False))
+            frame.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            sheet.freeze_panes = "A2"
+            for cell in sheet[1]:
+                cell.font = Font(bold=True, color="FFFFFF")
+                cell.fill = PatternFill("solid", fgColor="34495E")
+            for j, column in enumerate(frame.columns, start=1):
+                width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+                sheet.column_dimensions[get_column_letter(j)].width = min(60, max(8, width + 2))
+    return path
+
+
+def write_markdown(folder: str | Path, top: int = 5) -> Path:
+    """summary.md: the headline and the top themes, for chat tools."""
+    folder = Path(folder)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    themes = pd.read_csv(folder / "themes.csv", keep_default_na=False)
+    lines = [f"**Customer feedback themes** ({', '.join(summary.get('inputs', {}))})", ""]
+    metric = summary.get("nps")
+    counts = summary["counts"]
+    if metric:
+        lines.append(f"{metric['scale'].upper()} **{metric['value']:+.1f}** (95% CI {metric['low']:+.1f} … "
+                     f"{metric['high']:+.1f}), {metric['responses']} responses, {counts['themes']} themes")
+    else:
+        lines.append(f"{counts['kept']} comments, {counts['themes']} themes (no scores: ranked by volume × tone)")
+    lines += ["", "| # | theme | share | impact [95% CI] | priority |", "|---|---|---|---|---|"]
+    for row in themes.head(top).itertuples():
+        label = str(row.label).replace("|", "/")
+        interval = f"[{float(row.impact_low):+.1f}, {float(row.impact_high):+.1f}]"
+        lines.append(f"| {row.rank} | {label} | {float(row.share):.0%} | {float(row.impact):+.1f} {interval} "
+                     f"| {getattr(row, 'priority', '')} |")
+    path = folder / "summary.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_report(folder: str | Path, *, language: str = "en") -> list[Path]:
+    return [render_html(folder, language=language), write_workbook(folder), write_markdown(folder)]
