@@ -34,7 +34,7 @@ def test_unknown_option_is_a_usage_error():
 def test_analyze_prints_a_summary_and_writes_the_outputs(tmp_path, sample_csv):
     proc = run("analyze", str(sample_csv), "--out", str(tmp_path / "out"), "--segment", "channel")
     assert proc.returncode == 0, proc.stderr
-    assert "read 600 comments: kept 598, rejected 2" in proc.stdout
+    assert "read 600 comments: kept 597, rejected 3" in proc.stdout
     assert "top 5 themes by impact (NPS points, key driver)" in proc.stdout
     assert "scale: scores 0-10: NPS (0-10) assumed" in proc.stderr
     assert "columns text=comment" in proc.stderr  # the guess is printed

@@ -38,7 +38,8 @@ def test_nothing_is_lost(analysed, sample_rows):
     assert counts["read"] == len(sample_rows) == counts["kept"] + counts["rejected"]
     assert result.summary["read_equals_kept_plus_rejected"] is True
     rejected = pd.read_csv(out / "rejected.csv")
-    assert sorted(rejected["reason"]) == ["empty comment", "score 'n/a - skipped' is not a number"]
+    assert sorted(rejected["reason"]) == ["empty comment", "no words (punctuation only)",
+                                          "score 'n/a - skipped' is not a number"]
     comments = pd.read_csv(out / "comments.csv", keep_default_na=False)
     assert comments["primary_theme"].str.match(r"^t\d\d$").all()  # every comment has a theme
     assert set(comments["nps_group"]) == {"promoter", "passive", "detractor"}
@@ -222,3 +223,14 @@ def test_customer_data_join_adds_segments_and_relations(analysed, sample_rows, t
     assert row["mean_with"] > row["mean_without"] + 10
     with pytest.raises(themes.ThemesError, match="go together"):
         themes.analyze(frame, text="comment", join=tmp_path / "customers.csv")
+
+
+def test_no_mask_keeps_raw_text_and_the_default_masks_the_report_too(analysed, tmp_path):
+    _, out = analysed
+    for name in ("report.html", "report.xlsx", "summary.md"):
+        assert (out / name).exists()
+    assert "anna.ozola@example.lv" not in (out / "report.html").read_text(encoding="utf-8")
+    raw = themes.analyze(out.parent / "survey.csv", mask=False).save(tmp_path / "raw", report=False)
+    assert "anna.ozola@example.lv" in (raw / "comments.csv").read_text(encoding="utf-8")
+    keywords = " ".join(pd.read_csv(raw / "themes.csv")["keywords"]).lower()
+    assert "anna" not in keywords and "ozola" not in keywords and "example" not in keywords

@@ -60,7 +60,16 @@ def test_rows_with_too_many_fields_become_rejects(tmp_path):
     path.write_text("id,comment\n1,fine\n2,broken,extra,fields\n3,also fine\n", encoding="utf-8")
     table = read_table(path)
     assert table.frame["comment"].tolist() == ["fine", "also fine"]
-    assert len(table.rejects) == 1 and "fields" in table.rejects[0]["reason"]
+    assert table.frame["_row"].tolist() == [1, 3]  # original numbers, not renumbered
+    assert table.rejects == [{"row": 2, "reason": "4 fields where the header has 2", "raw": "2,broken,extra,fields"}]
+
+
+def test_a_wide_first_row_is_rejected_not_truncated(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("comment,nps\nslow,delivery,3\nfine,9\nshort\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.frame[["comment", "nps"]].values.tolist() == [["fine", "9"], ["short", ""]]
+    assert [r["row"] for r in table.rejects] == [1]
 
 
 @pytest.mark.parametrize("content, message", [
@@ -100,7 +109,8 @@ def test_no_text_column_is_a_clear_error():
 
 
 @pytest.mark.parametrize("raw, value", [("9", 9.0), ("9,5", 9.5), ("10 - extremely likely", 10.0),
-                                        ("N/A", None), ("nine", None), (" 7 ", 7.0)])
+                                        ("N/A", None), ("nine", 9.0), ("Девять", 9.0), ("deviņi", 9.0),
+                                        ("lots", None), (" 7 ", 7.0)])
 def test_score_parsing(raw, value):
     assert parse_score(raw) == value
 

@@ -80,11 +80,15 @@ def analyze(
 
     if report_language not in TEXT:
         raise ThemesError(f"--report-language must be one of {', '.join(TEXT)}, got '{report_language}'")
-    result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
-                 segments=segment, config=config, model=model, sentiment_model=sentiment_model,
-                 default_language=default_language, label_language=label_language, n_themes=themes,
-                 seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
-                 progress=not quiet, say=_say)
+    try:
+        result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
+                     segments=segment, config=config, model=model, sentiment_model=sentiment_model,
+                     default_language=default_language, label_language=label_language, n_themes=themes,
+                     seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
+                     progress=not quiet, say=_say)
+    except KeyboardInterrupt:  # Typer would swallow it silently; say what survives
+        typer.echo("themes: interrupted; what was embedded so far is cached and a re-run reuses it", err=True)
+        raise typer.Exit(130) from None
     result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     print_summary(result, out)
     extra = "".join(f" {name}.csv" for name in result.tables)
@@ -147,9 +151,6 @@ def main() -> None:
     except ThemesError as exc:
         typer.echo(f"themes: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("themes: interrupted (what was embedded so far is cached)", err=True)
-        sys.exit(130)
     except Exception as exc:
         if os.environ.get("THEMES_DEBUG"):
             raise

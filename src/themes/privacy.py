@@ -13,13 +13,14 @@ import re
 PLACEHOLDERS = ("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[ID]")
 PLACEHOLDER_RE = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN|ID)\]")
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
-_CARD = re.compile(r"(?<![\d.,])(?:\d[ -]?){12,18}\d(?![\d.,])")
+# not part of a longer number or a decimal ("1,234.5"), but a comma or full stop may follow
+_CARD = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d[ -]?){12,18}\d(?!\d)(?![.,]\d)")
 _LV_PERSONAL = re.compile(r"\b(?:[0-3]\d[01]\d\d{2}|32\d{4})-\d{5}\b")
 _SNILS = re.compile(r"\b\d{3}-\d{3}-\d{3}[ -]\d{2}\b")
-_RU_PASSPORT = re.compile(r"(?i)(?<=паспорт)\S*\s*(?:№\s*)?\d{2}\s?\d{2}\s?\d{6}\b")
-_INN = re.compile(r"(?i)(?<=инн)\s*:?\s*\d{10}(?:\d{2})?\b")
+_RU_PASSPORT = re.compile(r"(?i)(паспорт\w*\s*(?:[:№]\s*)*)\d{2}\s?\d{2}\s?\d{6}\b")
+_INN = re.compile(r"(?i)(инн\s*:?\s*)\d{10}(?:\d{2})?\b")
 # +371 2xxxxxxx, +7 (9xx) xxx-xx-xx, 8 9xx xxx xx xx, 0044 20 ..., and local 8-digit LV mobiles
 _PHONE = re.compile(
     r"(?<![\w+])(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,4}(?!\w)"
@@ -52,8 +53,8 @@ def mask_pii(text: str) -> str:
     text = _EMAIL.sub("[EMAIL]", text)
     text = _IBAN.sub("[IBAN]", text)
     text = _CARD.sub(_card, text)
-    text = _RU_PASSPORT.sub(" [ID]", text)
-    text = _INN.sub(" [ID]", text)
+    text = _RU_PASSPORT.sub(r"\1[ID]", text)
+    text = _INN.sub(r"\1[ID]", text)
     text = _LV_PERSONAL.sub("[ID]", text)
     text = _SNILS.sub("[ID]", text)
     text = _PHONE.sub("[PHONE]", text)

@@ -108,15 +108,24 @@ def resolve_roles(columns: list[str], source: str, *, text: list[str] | None = N
 
 
 # ------------------------------------------------------------------ values
-_SCORE_TEXT = re.compile(r"^\s*(\d{1,2}(?:[.,]\d+)?)\b")
+_SCORE_TEXT = re.compile(r"^\s*([-+]?\d+(?:[.,]\d+)?)(?![\d.,])")
+_NUMBER_WORDS = {
+    word: value for value, words in enumerate([
+        "zero ноль nulle", "one один viens", "two два divi", "three три trīs", "four четыре četri",
+        "five пять pieci", "six шесть seši", "seven семь septiņi", "eight восемь astoņi",
+        "nine девять deviņi", "ten десять desmit"]) for word in words.split()
+}
 
 
 def parse_score(raw: str) -> float | None:
-    """A 0-10 score from a cell: '9', '9.0', '9,5', '10 - extremely likely'. None if no number."""
+    """A score from a cell: '9', '9.0', '9,5', '10 - extremely likely', 'nine', 'девять'.
+    None if there is no number."""
     match = _SCORE_TEXT.match(str(raw))
-    if not match:
-        return None
-    return float(match.group(1).replace(",", "."))
+    if match:
+        return float(match.group(1).replace(",", "."))
+    first = str(raw).strip().lower().split(" ")[0].strip(".,;:!-")
+    value = _NUMBER_WORDS.get(first)
+    return float(value) if value is not None else None
 
 
 def parse_dates(raw: pd.Series) -> pd.Series:

@@ -105,14 +105,43 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
                        bool(has_scores), bool(has_dates), chosen, reason)
 
 
+def _has_content(text: str) -> bool:
+    import unicodedata
+
+    return any(ch.isalnum() or unicodedata.category(ch).startswith("S") for ch in text)
+
+
+def _duplicates(comments: pd.DataFrame) -> tuple[pd.Series, int]:
+    """A row repeating an earlier row (same id, text, score and date) is a duplicate: rejected.
+    Rows sharing an id with different content are kept, their ids made unique (id#2, ...)."""
+    reason = pd.Series(None, index=comments.index, dtype=object)
+    content = comments[["id", "text", "score_raw", "date_raw"]].astype(str).agg("\u0001".join, axis=1)
+    first_row = comments.groupby(content, sort=False)["row"].transform("first")
+    repeated = content.duplicated(keep="first")
+    reason[repeated] = "duplicate of row " + first_row[repeated].astype(str) + " (same id and content)"
+    kept = ~repeated
+    ids = comments.loc[kept, "id"]
+    occurrence = ids.groupby(ids).cumcount()
+    clash = occurrence > 0
+    comments.loc[clash[clash].index, "id"] = ids[clash] + "#" + (occurrence[clash] + 1).astype(str)
+    return reason, int(clash.sum())
+
+
 def _validate(comments: pd.DataFrame, scale_name: str | None):
     rejects: list[dict] = []
     notes: list[str] = []
-    reason = pd.Series("", index=comments.index)
+    reason = pd.Series("", index=comments.index, dtype=object)
 
     text = comments["text"].astype(str)
     blank = text.str.strip().isin(["", "nan", "None", "NULL", "null"])
     reason[blank] = "empty comment"
+    # no letter, digit or emoji/symbol at all: "-", "...", "???" are non-answers
+    wordless = ~blank & ~text.map(_has_content)
+    reason[wordless] = "no words (punctuation only)"
+    duplicate, renamed = _duplicates(comments)
+    reason[duplicate.notna() & (reason == "")] = duplicate.dropna()
+    if renamed:
+        notes.append(f"{renamed} id(s) occur more than once with different content: made unique as id#2, id#3...")
 
     raw = comments["score_raw"].astype(str).str.strip()
     given = ~raw.str.lower().isin(["", "nan", "n/a", "na", "-", "none", "null"])
@@ -136,6 +165,10 @@ def _validate(comments: pd.DataFrame, scale_name: str | None):
         notes.append(f"{int(undated.sum())} date(s) could not be read; those comments are kept "
                      "without a date")
 
+    long_texts = int((text.str.len() > 5000).sum())
+    if long_texts:
+        notes.append(f"{long_texts} comment(s) longer than 5,000 characters: analysed on their first 5,000, "
+                      "kept whole in the outputs")
     bad_rows = reason != ""
     for idx in np.flatnonzero(bad_rows.to_numpy()):
         row = comments.iloc[idx]

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import ThemesError
+
+csv.field_size_limit(2**31 - 1)  # a comment can be megabytes long; the csv module's default is 128 KB
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -51,10 +54,12 @@ def detect_encoding(data: bytes, path: Path) -> str:
         return "utf-16-le"
     if sample and sample[0::2].count(0) > len(sample) // 4:
         return "utf-16-be"
+    # judge the legacy encoding on the lines that are not UTF-8 (a merged export can hold both)
+    legacy = b"\n".join(line for line in data[:400_000].split(b"\n") if not _is_utf8(line))
     decoded = {}
     for candidate in LEGACY_ENCODINGS:
         try:
-            decoded[candidate] = data[:200_000].decode(candidate)
+            decoded[candidate] = legacy[:200_000].decode(candidate)
         except UnicodeDecodeError:
             continue
     scores = {enc: _plausibility(text) for enc, text in decoded.items()}
@@ -67,6 +72,14 @@ def detect_encoding(data: bytes, path: Path) -> str:
     if match is None:
         raise ThemesError(f"{path}: cannot tell the text encoding (not UTF-8, UTF-16, cp1251 or cp1257)")
     return match.encoding
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -83,6 +96,24 @@ def _plausibility(text: str) -> float:
         return 0.0
     good = sum(1 for w in words if _CYRILLIC.match(w) or _BALTIC_LATIN.match(w))
     return good / len(words)
+
+
+def _decode(data: bytes, encoding: str) -> tuple[str, str]:
+    """Decode; a legacy-encoded file whose lines are partly UTF-8 (exports merged from two
+    systems) is decoded line by line, so neither half turns into mojibake."""
+    if encoding.startswith("utf"):
+        return data.decode(encoding, errors="replace"), encoding
+    lines = data.split(b"\n")
+    utf8 = sum(1 for line in lines if _is_utf8(line) and any(b > 127 for b in line))
+    if not utf8:
+        return data.decode(encoding, errors="replace"), encoding
+    out = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(line.decode(encoding, errors="replace"))
+    return "\n".join(out), f"mixed (utf-8 and {encoding})"
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -113,26 +144,48 @@ def _read_delimited(path: Path) -> RawTable:
     if _looks_binary(data):
         raise ThemesError(f"{path}: looks like a binary file, not a text export")
     encoding = detect_encoding(data, path)
-    text = data.decode(encoding, errors="replace")
+    text, encoding = _decode(data, encoding)
     if not text.strip():
         raise ThemesError(f"{path}: the file is empty")
     delimiter = sniff_delimiter(text, path.suffix.lower())
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
+    _no_duplicate_columns([h.strip() for h in header], path)
     rejects: list[dict] = []
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            quotechar='"', skip_blank_lines=True)
-    except pd.errors.ParserError:
-        # some rows have the wrong number of fields: read again, keeping those rows aside
-        def bad_line(fields: list[str]) -> None:
-            rejects.append({"row": None, "reason": "wrong number of fields",
-                            "raw": delimiter.join(fields)[:1000]})
-
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            engine="python", on_bad_lines=bad_line, skip_blank_lines=True,
-                            index_col=False)  # else pandas turns a wide row into an index
+        with warnings.catch_warnings():
+            # a first row wider than the header: pandas would truncate it ("loss of data") or
+            # silently turn the first column into an index; both go to the careful reader
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                                quotechar='"', skip_blank_lines=True, index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        # some rows have the wrong number of fields: pandas would drop or truncate them
+        frame, rejects = _ragged_rows(text, delimiter)
     except pd.errors.EmptyDataError:
         raise ThemesError(f"{path}: the file is empty") from None
     return RawTable(path, frame, encoding=encoding, delimiter=delimiter, rejects=rejects)
+
+
+def _ragged_rows(text: str, delimiter: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Rows with too few fields are padded (trailing empty cells are common in exports);
+    rows with too many are rejected with their data row number, not cut or dropped."""
+    records = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    header = [h.strip() for h in next(records, [])]
+    kept, numbers, rejects = [], [], []
+    number = 0
+    for fields in records:
+        if not fields or not any(f.strip() for f in fields):
+            continue  # a blank line, as pandas skips them too
+        number += 1
+        if len(fields) > len(header):
+            rejects.append({"row": number, "reason": f"{len(fields)} fields where the header has {len(header)}",
+                            "raw": delimiter.join(fields)[:1000]})
+            continue
+        kept.append(fields + [""] * (len(header) - len(fields)))
+        numbers.append(number)
+    frame = pd.DataFrame(kept, columns=header, dtype=str)
+    frame.insert(0, "_row", numbers)
+    return frame, rejects
 
 
 def _read_json(path: Path) -> RawTable:
@@ -165,6 +218,16 @@ def _read_json(path: Path) -> RawTable:
     return RawTable(path, frame, encoding="utf-8", rejects=rejects)
 
 
+def _no_duplicate_columns(names: list[str], path: Path) -> None:
+    seen, twice = set(), []
+    for name in names:
+        if name and name in seen and name not in twice:
+            twice.append(name)
+        seen.add(name)
+    if twice:
+        raise ThemesError(f"{path}: column named twice: {', '.join(twice)} (rename one and run again)")
+
+
 def read_table(path: str | Path) -> RawTable:
     """Read ``path`` into a RawTable; a ThemesError names the file and the problem."""
     path = Path(path)
@@ -175,6 +238,9 @@ def read_table(path: str | Path) -> RawTable:
     suffix = path.suffix.lower()
     try:
         if suffix in EXCEL_SUFFIXES:
+            header = pd.read_excel(path, header=None, nrows=1, dtype=str).iloc[0].fillna("").tolist() \
+                if path.stat().st_size else []
+            _no_duplicate_columns([str(h).strip() for h in header], path)
             table = RawTable(path, pd.read_excel(path, dtype=str, keep_default_na=False))
         elif suffix in JSON_SUFFIXES:
             table = _read_json(path)
@@ -193,7 +259,8 @@ def read_table(path: str | Path) -> RawTable:
         dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise ThemesError(f"{path}: column named twice: {', '.join(dup)}")
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.insert(0, "_row", range(1, len(frame) + 1))
+    if "_row" not in frame.columns:  # readers that skipped rows number them themselves
+        frame.insert(0, "_row", range(1, len(frame) + 1))
     if frame.empty and not table.rejects:
         raise ThemesError(f"{path}: has a header but no data rows")
     return table
