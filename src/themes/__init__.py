@@ -4,12 +4,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["AnalysisResult", "ThemesError", "__version__", "analyze"]
+__all__ = ["AnalysisResult", "ThemesError", "__version__", "analyze", "assign"]
 
 
 def __getattr__(name: str):
     # keep `import themes` light: pandas, torch and friends load on first use
-    if name in ("analyze", "AnalysisResult"):
+    if name in ("analyze", "AnalysisResult", "assign"):
         from . import api
 
         return getattr(api, name)

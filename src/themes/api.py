@@ -60,12 +60,59 @@ class AnalysisResult:
         (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False, default=str),
                                              encoding="utf-8")
         if save_model is not None and self.theme_model is not None:
-            self.theme_model.save(save_model)
+            self.save_model(save_model)
         if report:
             from .report import write_report
 
             write_report(folder, language=report_language)
         return folder
+
+
+    def save_model(self, folder: str | Path) -> Path:
+        """The theme model (plain files) plus its labels, for `themes apply` and the service."""
+        folder = self.theme_model.save(folder)
+        labels = {row.theme_id: {"label": row.label, "keywords": row.keywords}
+                  for row in self.themes.itertuples()}
+        (Path(folder) / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
+        return Path(folder)
+
+
+def load_theme_model(folder: str | Path):
+    """A saved theme model and its labels (theme id -> {label, keywords})."""
+    from .theme_model import ThemeModel
+
+    model = ThemeModel.load(folder)
+    path = Path(folder) / "labels.json"
+    labels = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return model, labels
+
+
+ASSIGN_STAGES = ("clean", "language", "split", "embed", "discover", "sentiment")
+
+
+def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None = None,
+           config: str | Path | None = None, default_language: str | None = None,
+           mask: bool = True) -> pd.DataFrame:
+    """Themes, sentiment and language of each text from a saved theme model: the same stages
+    as ``analyze`` up to sentiment, with the model applied instead of fitted.
+    Columns: id, language, sentiment, sentiment_label, primary_theme, label, themes."""
+    cfg = load_config(config)
+    model, labels = load_theme_model(model_folder)
+    sub_config = PipelineConfig(name=f"{cfg.name}:assign", seed=cfg.seed, source=cfg.source,
+                                stages=[(n, p) for n, p in cfg.stages if n in ASSIGN_STAGES])
+    ids = ids or [str(i) for i in range(len(texts))]
+    comments = pd.DataFrame({"id": ids, "text": [str(t) for t in texts], "lang_hint": ""})
+    state = State(comments=comments, options={"theme_model": model, "default_language": default_language,
+                                              "seed": cfg.seed, "mask": mask})
+    run_pipeline(state, sub_config)
+    c, m = state.comments, state.mentions
+    clause_themes = m.groupby("comment")["theme_id"].agg(list)
+    return pd.DataFrame({
+        "id": c["id"], "language": c["language"], "sentiment": c["sentiment"],
+        "sentiment_label": c["sentiment_label"], "primary_theme": c["primary_theme"],
+        "label": c["primary_theme"].map(lambda t: labels.get(t, {}).get("label", "")),
+        "themes": [list(dict.fromkeys([p, *clause_themes.get(i, [])])) for i, p in enumerate(c["primary_theme"])],
+    })
 
 
 def _versions() -> dict[str, str]:
@@ -87,7 +134,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             label_language: str = "en", n_themes: int | None = None, seed: int | None = None,
             scale: str | None = None, period: str | None = None, join: str | Path | None = None,
             on: str | None = None, theme_model: Any = None, mask: bool = True, progress: bool = False,
-            say=None) -> AnalysisResult:
+            say=None, on_stage=None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
@@ -133,7 +180,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
         "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
         "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
-        "period": period,
+        "period": period, "on_stage": on_stage,
     })
     run_pipeline(state, cfg)
 
@@ -169,7 +216,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "notes": loaded.notes,
         "config": cfg.to_dict(),
         "options": {k: (str(v) if v is not None and k != "mask" else v)
-                    for k, v in state.options.items() if k not in ("theme_model", "scale", "segments")},
+                    for k, v in state.options.items()
+                    if k not in ("theme_model", "scale", "segments", "on_stage")},
         "versions": _versions(),
     }
     if numeric_joined:

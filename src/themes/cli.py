@@ -143,6 +143,34 @@ def train_sentiment(
     typer.echo(f"trained on {int(usable.sum())} comments; wrote {out / 'head.json'}")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    data: Annotated[Path, typer.Option(help="Folder for jobs and their results (SQLite index).")] = Path(
+        "themes-service"),
+    models: Annotated[Path | None, typer.Option(help="Folder of saved theme models (--save-model).")] = None,
+    workers: Annotated[int, typer.Option(help="Analysis jobs run at once; more wait in a queue.")] = 1,
+    max_upload_mb: Annotated[float, typer.Option(help="Largest accepted upload.")] = 50.0,
+    max_rows: Annotated[int, typer.Option(help="Most rows per job.")] = 200_000,
+    keys_file: Annotated[Path | None, typer.Option(help="API keys, one per line (and THEMES_API_KEYS).")] = None,
+    no_auth: Annotated[bool, typer.Option("--no-auth", help="No API keys: a trusted local setup only.")] = False,
+) -> None:
+    """Run the HTTP API (docs at /docs). Jobs and results persist in --data and survive a restart."""
+    try:
+        import uvicorn
+
+        from .service import Settings, create_app
+    except ImportError:
+        raise ThemesError("the service needs its extra: pip install -e '.[serve]'") from None
+    settings = Settings.from_env(keys_file=str(keys_file) if keys_file else None, data_dir=data,
+                                 models_dir=models, workers=workers, max_upload_mb=max_upload_mb,
+                                 max_rows=max_rows, open_access=no_auth)
+    if no_auth:
+        _say("themes serve: --no-auth: anyone who can reach this port can use the API")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 def main() -> None:
     """Entry point: user errors as one line (exit 2), never a traceback unless THEMES_DEBUG=1.
     Typer itself reports usage errors (exit 2) and --help."""

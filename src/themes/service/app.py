@@ -1,0 +1,426 @@
+"""The HTTP API (FastAPI). Jobs call ``themes.analyze`` (the in-process path, no second
+implementation) in a bounded worker pool; ``assign`` calls ``themes.assign``.
+
+Auth: an API key in ``X-API-Key`` (keys from THEMES_API_KEYS, comma-separated, or a keys
+file); each key sees only its own jobs. Errors are data: 401 no or unknown key, 403 another
+key's job, 404 unknown job or model, 413 too large, 422 malformed input with the field and
+the reason (FastAPI's shape: {"detail": [{"loc": [...], "msg": ..., "type": ...}]}).
+"""
+
+# no `from __future__ import annotations` here: FastAPI reads the route signatures at runtime,
+# and they refer to dependencies defined inside create_app
+import hashlib
+import hmac
+import json
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from pydantic import BaseModel, Field, ValidationError
+
+from .. import __version__
+from ..errors import ThemesError
+from .store import JobStore
+
+ASSIGN_LIMIT = 1000
+
+
+@dataclass
+class Settings:
+    data_dir: Path = Path("themes-service")
+    models_dir: Path | None = None  # folders saved with --save-model; the folder name is the model name
+    workers: int = 1
+    max_upload_mb: float = 50.0
+    max_rows: int = 200_000
+    keys: list[str] = field(default_factory=list)
+    open_access: bool = False  # no keys at all: only for a trusted local setup, said loudly
+    warm_up: bool = True  # load the embedding model at start (readyz turns 200 when done)
+
+    @classmethod
+    def from_env(cls, keys_file: str | None = None, **overrides: Any) -> "Settings":
+        keys = [k.strip() for k in os.environ.get("THEMES_API_KEYS", "").split(",") if k.strip()]
+        if keys_file:
+            keys += [line.strip() for line in Path(keys_file).read_text().splitlines()
+                     if line.strip() and not line.startswith("#")]
+        return cls(keys=keys, **overrides)
+
+
+# ------------------------------------------------------------------ request and response models
+class AnalyzeOptions(BaseModel):
+    """The CLI's options, by the same names."""
+
+    model_config = {"extra": "forbid"}
+    text: list[str] | None = Field(None, description="Text column(s); guessed from the header when not given")
+    score: str | None = None
+    date: str | None = None
+    id: str | None = None
+    lang: str | None = None
+    segments: list[str] | None = None
+    scale: Literal["auto", "nps", "csat", "ces", "stars"] = "auto"
+    period: Literal["quarter", "month"] = "quarter"
+    themes: int | None = Field(None, ge=2, le=50, description="Fix the number of top-level themes")
+    default_language: str | None = Field(None, max_length=8)
+    label_language: str = Field("en", max_length=8)
+    report_language: Literal["en", "ru", "lv"] = "en"
+
+
+class AnalyzeRecords(BaseModel):
+    model_config = {"extra": "forbid"}
+    records: list[dict[str, Any]] = Field(..., min_length=1, description="One object per comment")
+    options: AnalyzeOptions = Field(default_factory=AnalyzeOptions)
+
+
+class JobCreated(BaseModel):
+    id: str
+    status: str
+    links: dict[str, str]
+
+
+class JobStatus(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    created: float
+    started: float | None = None
+    finished: float | None = None
+    progress: dict[str, str] = Field(default_factory=dict, description="stage -> running / done")
+    error: str | None = None
+    counts: dict[str, int] | None = None
+
+
+class AssignComment(BaseModel):
+    model_config = {"extra": "forbid"}
+    id: str | None = Field(None, max_length=200)
+    text: str = Field(..., max_length=20_000)
+
+
+class AssignRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+    comments: list[AssignComment] = Field(..., min_length=1)
+    default_language: str | None = Field(None, max_length=8)
+
+
+class Assigned(BaseModel):
+    id: str
+    language: str
+    sentiment: float
+    sentiment_label: str
+    primary_theme: str
+    label: str
+    themes: list[str]
+
+
+class AssignResponse(BaseModel):
+    model: str
+    results: list[Assigned]
+
+
+class ModelInfo(BaseModel):
+    name: str
+    themes: dict[str, str] = Field(description="theme id -> label")
+
+
+class Problem(BaseModel):
+    """What every error answers: a sentence, or (422) the fields and reasons."""
+
+    detail: str | list[dict[str, Any]]
+
+
+def _errors(*codes: int) -> dict:
+    text = {401: "no or unknown API key", 403: "another key's job", 404: "unknown job or model",
+            409: "the job has not finished", 413: "too large (bytes, rows or comments)",
+            422: "malformed input: the fields and the reasons"}
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}  # JSON even for /report
+    return {code: {"description": text[code], "content": body} for code in codes}
+
+
+def _problem(code: int, loc: list[str], msg: str, kind: str = "value_error") -> HTTPException:
+    return HTTPException(code, detail=[{"loc": loc, "msg": msg, "type": kind}])
+
+
+# ------------------------------------------------------------------ the app
+def create_app(settings: Settings) -> FastAPI:
+    if not settings.keys and not settings.open_access:
+        raise ThemesError("no API keys: set THEMES_API_KEYS or --keys-file (or --no-auth for a trusted local setup)")
+    store = JobStore(settings.data_dir)
+    pool = ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="themes-job")
+    ready = threading.Event()
+
+    app = FastAPI(title="themes", version=__version__, docs_url=None, redoc_url=None,
+                  description="Themes, sentiment and NPS impact from customer feedback. "
+                              "Send the API key in the X-API-Key header.")
+
+    # ------------------------------------------------------------ auth
+    owners = {hashlib.sha256(k.encode()).hexdigest()[:16]: k for k in settings.keys}
+
+    def owner(x_api_key: Annotated[str | None, Header(alias="X-API-Key")] = None) -> str:
+        if settings.open_access:
+            return "open"
+        if not x_api_key:
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="send an API key in the X-API-Key header")
+        digest = hashlib.sha256(x_api_key.encode()).hexdigest()[:16]
+        if digest not in owners or not hmac.compare_digest(owners[digest], x_api_key):
+            raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown API key")
+        return digest
+
+    def own_job(job_id: str, who: str) -> dict:
+        job = store.get(job_id)
+        if job is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"no job {job_id}")
+        if job["owner"] != who:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, detail="this job belongs to another API key")
+        return job
+
+    # ------------------------------------------------------------ jobs
+    def run(job_id: str) -> None:
+        from ..api import analyze
+
+        job = store.get(job_id)
+        if job is None:  # deleted while queued
+            return
+        options = dict(job["options"])
+        report_language = options.pop("report_language", "en")
+        n_themes = options.pop("themes", None)
+        store.update(job_id, status="running", started=_now())
+        try:
+            result = analyze(str(store.job_dir(job_id) / job["input"]), n_themes=n_themes, mask=True,
+                             on_stage=lambda name, state: store.stage(job_id, name, state), **options)
+            result.save(store.job_dir(job_id) / "out", report_language=report_language)
+            store.update(job_id, status="done", finished=_now(), counts=result.summary["counts"])
+        except ThemesError as exc:
+            store.update(job_id, status="failed", finished=_now(), error=str(exc))
+        except Exception as exc:  # a bug: keep the service up and say so on the job
+            store.update(job_id, status="failed", finished=_now(), error=f"internal error: {type(exc).__name__}: {exc}")
+
+    for job_id in store.with_status("running"):  # the previous process died mid-job
+        store.update(job_id, status="failed", finished=_now(),
+                      error="interrupted: the service stopped while this job ran; submit it again")
+    for job_id in store.with_status("queued"):  # accepted but not started: run them now
+        pool.submit(run, job_id)
+
+    def warm() -> None:
+        from ..embedding.model import load_model, resolve_model
+
+        load_model(resolve_model().path)
+        ready.set()
+
+    if settings.warm_up:
+        threading.Thread(target=warm, daemon=True, name="themes-warm-up").start()
+    else:
+        ready.set()
+
+    def check_rows(path: Path, options: AnalyzeOptions) -> None:
+        """Read the upload now so a bad file is a 422/413 answer, not a failed job later."""
+        from ..io.columns import resolve_roles
+        from ..io.read import read_table
+
+        try:
+            table = read_table(path)
+            resolve_roles(list(table.frame.columns), path.name, text=options.text, score=options.score,
+                          date=options.date, id=options.id, language=options.lang, segments=options.segments)
+        except ThemesError as exc:
+            raise _problem(422, ["body", "file"], str(exc).replace(str(path), path.name)) from None
+        if len(table.frame) > settings.max_rows:
+            raise HTTPException(413, detail=f"{len(table.frame)} rows: the limit is {settings.max_rows}")
+
+    @app.post("/v1/analyze", status_code=202, response_model=JobCreated, tags=["jobs"],
+              responses=_errors(401, 413, 422), openapi_extra={
+        "requestBody": {"required": True, "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/AnalyzeRecords"}},
+            "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "options": {"type": "string", "description": "AnalyzeOptions as JSON"}}}},
+        }}})
+    async def submit(request: Request, who: Annotated[str, Depends(owner)]) -> JobCreated:
+        """Start an analysis: an export as a multipart file (CSV, TSV, XLSX, JSON/JSONL, Parquet) or
+        JSON records. Answers 202 with the job id; poll GET /v1/jobs/{id}."""
+        limit = int(settings.max_upload_mb * 1024 * 1024)
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > limit:
+            raise HTTPException(413, detail=f"upload of {int(length)} bytes: the limit is {limit}")
+        kind = request.headers.get("content-type", "")
+        if kind.startswith("multipart/form-data"):
+            form = await request.form()
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise _problem(422, ["body", "file"], "field required: the export as a file")
+            try:
+                options = AnalyzeOptions(**json.loads(form.get("options") or "{}"))
+            except (json.JSONDecodeError, TypeError) as exc:
+                raise _problem(422, ["body", "options"], f"not a JSON object: {exc}") from None
+            except ValidationError as exc:
+                raise HTTPException(422, detail=[{**e, "loc": ["body", "options", *e["loc"]]} for e in
+                                                 exc.errors(include_url=False, include_context=False)]) from None
+            name = Path(upload.filename or "upload.csv").name or "upload.csv"
+            data = await upload.read()
+            if len(data) > limit:
+                raise HTTPException(413, detail=f"upload of {len(data)} bytes: the limit is {limit}")
+            job_id = store.create(who, options.model_dump(exclude_none=True), name)
+            path = store.job_dir(job_id) / name
+            path.write_bytes(data)
+        elif kind.startswith("application/json"):
+            try:
+                body = AnalyzeRecords.model_validate_json(await request.body())
+            except ValidationError as exc:
+                raise HTTPException(422, detail=[{**e, "loc": ["body", *e["loc"]]} for e in
+                                                 exc.errors(include_url=False, include_context=False)]) from None
+            if len(body.records) > settings.max_rows:
+                raise HTTPException(413, detail=f"{len(body.records)} records: the limit is {settings.max_rows}")
+            options = body.options
+            job_id = store.create(who, options.model_dump(exclude_none=True), "records.jsonl")
+            path = store.job_dir(job_id) / "records.jsonl"
+            path.write_text("\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in body.records),
+                            encoding="utf-8")
+        else:
+            raise _problem(422, ["header", "content-type"], "send multipart/form-data with a file, or JSON records")
+        try:
+            check_rows(path, options)
+        except HTTPException:
+            store.delete(job_id)
+            raise
+        pool.submit(run, job_id)
+        return JobCreated(id=job_id, status="queued", links={
+            "self": f"/v1/jobs/{job_id}", "themes": f"/v1/jobs/{job_id}/themes",
+            "comments": f"/v1/jobs/{job_id}/comments", "report": f"/v1/jobs/{job_id}/report"})
+
+    @app.get("/v1/jobs/{job_id}", response_model=JobStatus, tags=["jobs"], responses=_errors(401, 403, 404, 422))
+    def job_status(job_id: str, who: Annotated[str, Depends(owner)]) -> JobStatus:
+        """Status, progress per stage and the error of a failed job."""
+        job = own_job(job_id, who)
+        return JobStatus(**{k: job[k] for k in JobStatus.model_fields if k in job and job[k] is not None})
+
+    def finished(job_id: str, who: str) -> Path:
+        job = own_job(job_id, who)
+        if job["status"] != "done":
+            raise HTTPException(409, detail=f"job is {job['status']}: results come when it is done")
+        return store.job_dir(job_id) / "out"
+
+    def records(path: Path, limit: int, offset: int) -> list[dict]:
+        import pandas as pd
+
+        frame = pd.read_csv(path, keep_default_na=False, dtype=str).iloc[offset:offset + limit]
+        return frame.to_dict("records")
+
+    @app.get("/v1/jobs/{job_id}/themes", tags=["results"], responses=_errors(401, 403, 404, 409, 422))
+    def job_themes(job_id: str, who: Annotated[str, Depends(owner)]) -> list[dict[str, str]]:
+        """The ranked theme table (themes.csv) as JSON records."""
+        return records(finished(job_id, who) / "themes.csv", 10_000, 0)
+
+    @app.get("/v1/jobs/{job_id}/comments", tags=["results"], responses=_errors(401, 403, 404, 409, 422))
+    def job_comments(job_id: str, who: Annotated[str, Depends(owner)],
+                     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+                     offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, str]]:
+        """Comments with language, sentiment and themes (personal data masked), paged."""
+        return records(finished(job_id, who) / "comments.csv", limit, offset)
+
+    @app.get("/v1/jobs/{job_id}/report", response_class=HTMLResponse, tags=["results"],
+             responses=_errors(401, 403, 404, 409, 422))
+    def job_report(job_id: str, who: Annotated[str, Depends(owner)]) -> FileResponse:
+        """The self-contained HTML report."""
+        return FileResponse(finished(job_id, who) / "report.html", media_type="text/html")
+
+    @app.delete("/v1/jobs/{job_id}", status_code=204, tags=["jobs"], responses=_errors(401, 403, 404, 422))
+    def delete_job(job_id: str, who: Annotated[str, Depends(owner)]) -> Response:
+        own_job(job_id, who)
+        store.delete(job_id)
+        return Response(status_code=204)
+
+    # ------------------------------------------------------------ models
+    def model_folders() -> dict[str, Path]:
+        root = settings.models_dir
+        if root is None or not Path(root).is_dir():
+            return {}
+        return {p.name: p for p in sorted(Path(root).iterdir()) if (p / "theme_model.json").exists()}
+
+    @app.get("/v1/models", response_model=list[ModelInfo], tags=["models"], responses=_errors(401, 422))
+    def list_models(who: Annotated[str, Depends(owner)]) -> list[ModelInfo]:
+        """Saved theme models (`themes analyze --save-model DIR` into the models folder)."""
+        out = []
+        for name, folder in model_folders().items():
+            labels_path = folder / "labels.json"
+            labels = json.loads(labels_path.read_text(encoding="utf-8")) if labels_path.exists() else {}
+            out.append(ModelInfo(name=name, themes={k: v.get("label", "") for k, v in labels.items()}))
+        return out
+
+    @app.post("/v1/models/{name}/assign", response_model=AssignResponse, tags=["models"],
+              responses=_errors(401, 404, 413, 422))
+    def assign_comments(name: str, body: AssignRequest, who: Annotated[str, Depends(owner)]) -> AssignResponse:
+        """Themes, sentiment and language per comment, from a saved theme model (up to 1,000 comments)."""
+        from ..api import assign
+
+        folders = model_folders()
+        if name not in folders:
+            raise HTTPException(404, detail=f"no model '{name}' (GET /v1/models lists them)")
+        if len(body.comments) > ASSIGN_LIMIT:
+            raise HTTPException(413, detail=f"{len(body.comments)} comments: the limit is {ASSIGN_LIMIT} per request")
+        ids = [c.id or str(i) for i, c in enumerate(body.comments)]
+        # the theme model is a few small files; the embedding model behind it is loaded once per process
+        frame = assign([c.text for c in body.comments], folders[name], ids=ids,
+                       default_language=body.default_language)
+        return AssignResponse(model=name, results=[Assigned(**r) for r in frame.to_dict("records")])
+
+    # ------------------------------------------------------------ health and docs
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"], responses={503: {"description": "the embedding model is still loading"}})
+    def readyz() -> JSONResponse:
+        if ready.is_set():
+            return JSONResponse({"status": "ready"})
+        return JSONResponse({"status": "loading the embedding model"}, status_code=503)
+
+    _docs(app)
+    _openapi_components(app, AnalyzeRecords, Problem)
+    app.state.store = store
+    app.state.pool = pool
+    app.state.ready = ready
+    return app
+
+
+def _openapi_components(app: FastAPI, *models: type[BaseModel]) -> None:
+    """Schemas that only appear in a hand-written request body still belong in components."""
+    from fastapi.openapi.utils import get_openapi
+
+    def build() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description,
+                                 routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for model in models:
+                definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                for name, sub in definition.pop("$defs", {}).items():
+                    components.setdefault(name, sub)
+                components[model.__name__] = definition
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = build
+
+
+def _docs(app: FastAPI) -> None:
+    """Swagger UI from the installed swagger-ui-bundle, so /docs works offline."""
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    try:
+        import swagger_ui_bundle
+
+        app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+        urls = {"swagger_js_url": "/docs-static/swagger-ui-bundle.js", "swagger_css_url": "/docs-static/swagger-ui.css"}
+    except ImportError:  # without the bundle the page needs the internet; /openapi.json works regardless
+        urls = {}
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title="themes API", **urls)
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
