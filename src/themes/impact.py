@@ -73,18 +73,31 @@ def _loo(weights: np.ndarray, value: np.ndarray, member: np.ndarray, factor: flo
     return impact, with_, without
 
 
+def _resample(values: np.ndarray, member: np.ndarray, n_boot: int, seed: int):
+    """The scored comments as cells, and bootstrap draws of the cell counts; None if no scores."""
+    value, cell_member, counts = _cells(np.asarray(values, float), member.astype(bool))
+    if counts.size == 0:
+        return None
+    total = int(counts.sum())
+    draws = np.random.default_rng(seed).multinomial(total, counts / total, size=n_boot).astype(float)
+    return value, cell_member, counts, draws
+
+
+def _no_scores(basis: str, n_themes: int) -> ImpactResult:
+    nan = np.full(n_themes, np.nan)
+    return ImpactResult(basis, nan, nan, nan, nan, nan)
+
+
 def theme_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, seed: int = 42,
                  level: float = 0.95, factor: float = 100.0) -> ImpactResult:
     """Leave-one-out impact. values: (N,) per-respondent values (NaN = no score); member: (N, T)."""
-    member = member.astype(bool)
-    value, cell_member, counts = _cells(np.asarray(values, float), member)
     n_themes = member.shape[1]
-    if counts.size == 0:
-        nan = np.full(n_themes, np.nan)
-        return ImpactResult("loo", nan, nan, nan, nan, nan)
+    cells = _resample(values, member, n_boot, seed)
+    if cells is None:
+        return _no_scores("loo", n_themes)
+    value, cell_member, counts, draws = cells
     point, with_, without = _loo(counts[None, :], value, cell_member, factor)
-    draws = np.random.default_rng(seed).multinomial(int(counts.sum()), counts / counts.sum(), size=n_boot)
-    boot, _, _ = _loo(draws.astype(float), value, cell_member, factor)
+    boot, _, _ = _loo(draws, value, cell_member, factor)
     low, high = _quantiles(boot, level, n_themes)
     return ImpactResult("loo", point[0], low, high, with_[0], without[0], bootstrap_p(boot))
 
@@ -109,12 +122,11 @@ def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, se
                   level: float = 0.95, factor: float = 100.0, alpha: float = 1e-3) -> ImpactResult:
     """Key-driver impact: share_t * own effect_t * factor, the own effect from a ridge
     regression of the respondent's value on all theme indicators at once."""
-    member = member.astype(bool)
-    value, cell_member, counts = _cells(np.asarray(values, float), member)
     n_themes = member.shape[1]
-    if counts.size == 0:
-        nan = np.full(n_themes, np.nan)
-        return ImpactResult("driver", nan, nan, nan, nan, nan)
+    cells = _resample(values, member, n_boot, seed)
+    if cells is None:
+        return _no_scores("driver", n_themes)
+    value, cell_member, counts, draws = cells
     total = counts.sum()
 
     def impact_of(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -123,8 +135,7 @@ def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, se
         return factor * share * effect, effect
 
     point, effect = impact_of(counts[None, :])
-    draws = np.random.default_rng(seed).multinomial(int(total), counts / total, size=n_boot).astype(float)
-    boot, _ = impact_of(draws) if n_boot else (np.empty((0, n_themes)), None)
+    boot, _ = impact_of(draws)
     low, high = _quantiles(boot, level, n_themes)
     # a theme in every comment is confounded with the intercept: no own effect to report
     everywhere = (cell_member.T @ counts) == total
