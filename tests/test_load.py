@@ -24,6 +24,8 @@ def test_several_files_keep_their_source_and_map_columns_each(tmp_path):
     loaded = load_inputs([a, b], say=lambda m: None)
     assert loaded.comments["source"].tolist() == ["survey.csv", "survey.csv", "reviews.jsonl"]
     assert loaded.comments["score"].tolist() == [9.0, 3.0, 7.0]
+    as_segment = load_inputs([a, b], segments=["source"], say=lambda m: None)
+    assert as_segment.segments == ["source"]
 
 
 def test_several_text_columns_make_one_comment_each(tmp_path):

@@ -73,9 +73,9 @@ def test_themes_report_re_renders_from_the_folder(report_dir, tmp_path):
     assert bad.returncode == 2 and "not an output folder" in bad.stderr
 
 
-def test_size_stays_under_5_mb_for_100k_comments(tmp_path):
+def synthetic_output(folder: Path, n: int, k: int = 12, parents: dict[str, str] | None = None) -> Path:
+    """An output folder as `themes analyze` writes it, with random figures (no pipeline run)."""
     rng = np.random.default_rng(0)
-    n, k = 100_000, 12
     ids = [f"t{i:02d}" for i in range(1, k + 1)]
     primary = rng.choice(ids, n)
     comments = pd.DataFrame({
@@ -86,15 +86,21 @@ def test_size_stays_under_5_mb_for_100k_comments(tmp_path):
         "period": rng.choice(["2024Q1", "2024Q2", "2024Q3", "2024Q4"], n),
         "date": "2024-05-01", "channel": rng.choice(["web", "app", "phone"], n),
     })
-    comments.to_csv(tmp_path / "comments.csv", index=False)
-    pd.DataFrame({"theme_id": ids, "parent_id": "", "label": [f"label {i}" for i in ids], "keywords": "a; b",
+    comments.to_csv(folder / "comments.csv", index=False)
+    pd.DataFrame({"theme_id": ids, "parent_id": [(parents or {}).get(i, "") for i in ids],
+                  "label": [f"label {i}" for i in ids], "keywords": "a; b",
                   "keywords_by_language": "", "share": 0.1, "sentiment": 0.0, "impact": -1.0, "impact_low": -2.0,
                   "impact_high": 0.0, "rank": range(1, k + 1), "priority": "noise", "emerging": False,
-                  "n_comments": 1000}).to_csv(tmp_path / "themes.csv", index=False)
-    (tmp_path / "summary.json").write_text(json.dumps({
+                  "n_comments": 1000}).to_csv(folder / "themes.csv", index=False)
+    (folder / "summary.json").write_text(json.dumps({
         "counts": {"read": n, "kept": n, "rejected": 0, "themes": k},
         "languages": {"en": n}, "scale": {"name": "nps"}, "inputs": {"big.csv": {}},
         "nps": {"scale": "nps", "value": 1.0, "low": 0.5, "high": 1.5, "responses": n}}))
+    return folder
+
+
+def test_size_stays_under_5_mb_for_100k_comments(tmp_path):
+    synthetic_output(tmp_path, 100_000)
     size = render_html(tmp_path).stat().st_size
     assert size < 5 * 1024 * 1024, size
     write_markdown(tmp_path)
@@ -187,5 +193,19 @@ def test_russian_page_formats_numbers_for_its_locale(browser, report_dir, tmp_pa
     assert page.locator("h1").inner_text() == "Темы отзывов клиентов"
     interval = page.locator("#headline .card .hint").nth(1).inner_text()  # "95% CI -41,5 … -28,1"
     assert re.search(r"[-−]\d+,\d", interval), interval  # decimal comma
+    assert errors == []
+    page.close()
+
+
+def test_sub_themes_fold_under_their_parent(browser, tmp_path):
+    synthetic_output(tmp_path, 500, k=5, parents={"t04": "t01", "t05": "t01"})
+    render_html(tmp_path)
+    page, errors = _open(browser, tmp_path / "report.html", 1280)
+    rows = page.locator("#theme-table tbody tr")
+    order = [rows.nth(i).get_attribute("data-theme") for i in range(rows.count())]
+    assert order == ["t01", "t04", "t05", "t02", "t03"]  # children right under their parent
+    assert page.locator("#theme-table tbody tr.child:visible").count() == 0
+    page.locator("#theme-table tbody tr[data-theme=t01] button.fold").click()
+    assert page.locator("#theme-table tbody tr.child:visible").count() == 2
     assert errors == []
     page.close()

@@ -186,7 +186,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)
-    extra = [col for col in ("date", "period", *segment_columns, "source", "row", "text_column") if col in c]
+    extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column"))
+             if col in c]
     comments = c[COMMENT_COLUMNS[:-2]].copy()
     comments["text"] = comments["text"].map(masker)
     comments["primary_theme"] = c["primary_theme"]

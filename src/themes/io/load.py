@@ -79,9 +79,14 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
             raise ThemesError("no input file given")
         tables = [(read_table(p), Path(p).name) for p in paths]
     pieces, rejects, roles_by_source, n_read = [], [], {}, 0
+    # `source` (the file a row came from) is made here, so it can be a segment without being a column
+    want_source = bool(segments) and "source" in segments
+    file_segments = [s for s in segments if s != "source"] if segments else segments
+    if want_source and not file_segments:
+        file_segments = None
     for table, source in tables:
         roles = resolve_roles(list(table.frame.columns), source, text=text, score=score, date=date,
-                              id=id, language=language, segments=segments)
+                              id=id, language=language, segments=file_segments)
         roles_by_source[source] = roles
         if roles.guessed:
             say(f"{source}: columns {roles.describe()} (guessed: {', '.join(sorted(roles.guessed))})")
@@ -91,8 +96,11 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
         n_read += part_read + (len(part) - len(table.frame))  # extra text columns add comments
     comments = pd.concat(pieces, ignore_index=True)
     segment_columns = list(dict.fromkeys(s for r in roles_by_source.values() for s in r.segments))
+    if want_source:
+        segment_columns.append("source")
     for seg in segment_columns:
-        comments[seg] = comments[seg].fillna("") if seg in comments else ""
+        if seg != "source":
+            comments[seg] = comments[seg].fillna("") if seg in comments else ""
     comments, row_rejects, notes, chosen, reason = _validate(comments, scale)
     rejects.extend(row_rejects)
     reject_frame = pd.DataFrame(rejects, columns=REJECT_COLUMNS)

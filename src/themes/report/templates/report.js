@@ -11,7 +11,7 @@
   const nf = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1 });
   const sf = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 1, signDisplay: "exceptZero" });
   const pf = new Intl.NumberFormat(LOCALE, { style: "percent", maximumFractionDigits: 1 });
-  const state = { seg: "", period: "", lang: "", theme: null, search: "", sortKey: "rank", sortDir: 1 };
+  const state = { seg: "", period: "", lang: "", theme: null, search: "", sortKey: "rank", sortDir: 1, open: {} };
   const byId = (id) => document.getElementById(id);
   const fmt = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : nf.format(x));
   const fmtS = (x) => (x === null || x === undefined || Number.isNaN(x) ? "–" : sf.format(x));
@@ -268,11 +268,33 @@
       if (typeof x === "string") return dir * x.localeCompare(y);
       return dir * ((x ?? -1e9) - (y ?? -1e9));
     });
+    // sub-themes sit folded under their parent, in the parent's sort position
+    const parentOf = (r) => D.themes[r.t].parent;
+    const children = {};
+    for (const r of sorted) if (parentOf(r)) (children[parentOf(r)] = children[parentOf(r)] || []).push(r);
+    const ordered = [];
     for (const r of sorted) {
+      if (parentOf(r) && D.themes.some((th) => th.id === parentOf(r))) continue;
+      ordered.push(r);
+      for (const child of children[r.id] || []) ordered.push(child);
+    }
+    for (const r of ordered) {
+      const parent = parentOf(r);
       const tr = el("tr", { "data-theme": r.id }, body);
+      if (parent) {
+        tr.classList.add("child");
+        tr.dataset.parent = parent;
+        tr.hidden = !state.open[parent];
+      }
       if (state.theme === r.t) tr.classList.add("selected");
       el("td", {}, tr, String(r.rank));
-      const name = el("td", {}, tr, r.label);
+      const name = el("td", {}, tr);
+      if (children[r.id]) {
+        const toggle = el("button", { class: "fold", type: "button", "aria-expanded": String(Boolean(state.open[r.id])) },
+          name, state.open[r.id] ? "▾" : "▸");
+        toggle.addEventListener("click", (e) => { e.stopPropagation(); state.open[r.id] = !state.open[r.id]; render(); });
+      }
+      el("span", {}, name, (parent ? "↳ " : "") + r.label);
       if (r.emerging) el("span", { class: "badge emerging" }, name, T.emerging);
       el("td", {}, tr, pf.format(r.share || 0));
       el("td", {}, tr, fmtS(r.sentiment === null ? NaN : r.sentiment * 100) + (r.sentiment === null ? "" : "%"));
