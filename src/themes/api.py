@@ -74,6 +74,9 @@ class AnalysisResult:
         labels = {row.theme_id: {"label": row.label, "keywords": row.keywords}
                   for row in self.themes.itertuples()}
         (Path(folder) / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
+        from .codeframe import write_codeframe
+
+        write_codeframe(folder, self.themes)
         return Path(folder)
 
 
@@ -85,6 +88,28 @@ def load_theme_model(folder: str | Path):
     path = Path(folder) / "labels.json"
     labels = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     return model, labels
+
+
+def apply(model_folder: str | Path, data, **options) -> AnalysisResult:
+    """Analyse ``data`` with a saved theme model as its ``themes.yaml`` codeframe now reads
+    (renamed, merged, deleted or added themes); same theme ids for the same texts, so
+    reports compare across periods. Comments that fit no theme are grouped as candidate new
+    themes in ``summary["candidates"]``. Other options as for ``analyze``."""
+    from .codeframe import apply_codeframe, read_codeframe
+    from .embedding.encode import embed_texts
+    from .embedding.model import resolve_model
+    from .text.language import detect_languages
+
+    model, labels = load_theme_model(model_folder)
+    codeframe = read_codeframe(Path(model_folder))
+    theme_labels = {t: v.get("label", t) for t, v in labels.items()}
+    if codeframe is not None:
+        def embed_seeds(texts: list[str]):
+            vectors, _ = embed_texts(texts, resolve_model(options.get("model")))
+            return vectors, detect_languages(texts)
+
+        model, theme_labels = apply_codeframe(model, codeframe, embed_seeds)
+    return analyze(data, theme_model=model, theme_labels=theme_labels, **options)
 
 
 ASSIGN_STAGES = ("clean", "language", "split", "embed", "discover", "sentiment")
@@ -133,8 +158,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             sentiment_model: str | None = None, default_language: str | None = None,
             label_language: str = "en", n_themes: int | None = None, seed: int | None = None,
             scale: str | None = None, period: str | None = None, join: str | Path | None = None,
-            on: str | None = None, theme_model: Any = None, mask: bool = True, progress: bool = False,
-            say=None, on_stage=None) -> AnalysisResult:
+            on: str | None = None, theme_model: Any = None, theme_labels: dict[str, str] | None = None,
+            mask: bool = True, progress: bool = False, say=None, on_stage=None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
@@ -180,14 +205,14 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
         "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
         "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
-        "period": period, "on_stage": on_stage,
+        "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
     })
     run_pipeline(state, cfg)
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)
-    extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column"))
-             if col in c]
+    extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
+                                           "fits_no_theme")) if col in c]
     comments = c[COMMENT_COLUMNS[:-2]].copy()
     comments["text"] = comments["text"].map(masker)
     comments["primary_theme"] = c["primary_theme"]
@@ -218,7 +243,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "config": cfg.to_dict(),
         "options": {k: (str(v) if v is not None and k != "mask" else v)
                     for k, v in state.options.items()
-                    if k not in ("theme_model", "scale", "segments", "on_stage")},
+                    if k not in ("theme_model", "scale", "segments", "on_stage", "theme_labels")},
         "versions": _versions(),
     }
     if numeric_joined:

@@ -108,6 +108,44 @@ def report(
     typer.echo("wrote " + " ".join(str(p) for p in paths))
 
 
+@app.command("apply")
+def apply_model(
+    model_dir: Annotated[Path, typer.Argument(help="A folder saved with --save-model (themes.yaml may be edited).")],
+    files: Annotated[list[Path], typer.Argument(help="Exports to analyse with that model's themes.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output tables.")] = Path("out"),
+    text: Annotated[list[str] | None, typer.Option(help="Text column (repeat for several).")] = None,
+    score: Annotated[str | None, typer.Option(help="Score column.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date column.")] = None,
+    id: Annotated[str | None, typer.Option("--id", help="Row id column.")] = None,
+    segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
+    scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, or auto.")] = "auto",
+    period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
+    report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Analyse new exports with a saved theme model: same theme ids, so periods compare; comments
+    that fit no theme are reported as candidate new themes."""
+    from .api import apply as run
+
+    if not (model_dir / "theme_model.json").exists():
+        raise ThemesError(f"{model_dir}: not a saved theme model (make one with themes analyze --save-model DIR)")
+    try:
+        result = run(model_dir, [str(f) for f in files], text=text, score=score, date=date, id=id,
+                     segments=segment, scale=scale, period=period, mask=not no_mask, progress=not quiet, say=_say)
+    except KeyboardInterrupt:
+        typer.echo("themes: interrupted; what was embedded so far is cached and a re-run reuses it", err=True)
+        raise typer.Exit(130) from None
+    result.save(out, report_language=report_language)
+    print_summary(result, out)
+    candidates = result.summary.get("candidates") or {}
+    if candidates.get("groups"):
+        typer.echo(f"{candidates['comments_below']} comments fit no theme well; candidate new themes:")
+        for group in candidates["groups"]:
+            typer.echo(f"  {group['comments']:>5} comments: {', '.join(group['keywords'][:6])}")
+    typer.echo(f"wrote {out}/")
+
+
 @app.command("train-sentiment")
 def train_sentiment(
     file: Annotated[Path, typer.Argument(help="Labelled comments (any supported format).")],

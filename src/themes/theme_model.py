@@ -122,6 +122,8 @@ class ThemeModel(BaseEstimator):
         self.centroids_ = centroids[order].astype(np.float32)
         self.theme_ids_ = [f"t{i + 1:02d}" for i in range(len(order))]
         self.n_themes_ = len(order)
+        # how well the fitted rows fit: below this, new material "fits no theme" (candidates)
+        self.fit_floor_ = float(np.quantile((Z @ self.centroids_.T).max(axis=1), 0.05))
         return self
 
     @staticmethod
@@ -168,6 +170,7 @@ class ThemeModel(BaseEstimator):
         (folder / "theme_model.json").write_text(json.dumps({
             "format": FORMAT, "params": self.get_params(), "theme_ids": self.theme_ids_,
             "languages": langs, "selection": {str(k): v for k, v in self.selection_.items()},
+            "fit_floor": getattr(self, "fit_floor_", None),
         }, indent=1), encoding="utf-8")
         return folder
 
@@ -188,4 +191,5 @@ class ThemeModel(BaseEstimator):
         model.theme_ids_ = list(meta["theme_ids"])
         model.n_themes_ = len(model.theme_ids_)
         model.selection_ = {int(k): v for k, v in meta["selection"].items()}
+        model.fit_floor_ = meta.get("fit_floor")
         return model

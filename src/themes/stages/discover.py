@@ -44,6 +44,8 @@ class Discover(Stage):
             table[column] = ids[best]
             table["similarity"] = sims[np.arange(len(best)), best]
         state.theme_model = model
+        if state.options.get("theme_model") is not None:
+            self._candidates(state, model)
         state.summary["theme_selection"] = {
             "n_themes": model.n_themes_, "fitted_on": "comments",
             "rule": f"largest k in [{model.min_themes}, {model.max_themes}] whose smallest theme holds "
@@ -51,3 +53,35 @@ class Discover(Stage):
                     if not model.n_themes else "fixed",
             "smallest_theme_share_by_k": {str(k): round(v, 4) for k, v in model.selection_.items()},
         }
+
+    @staticmethod
+    def _candidates(state: State, model: ThemeModel, min_size: int = 10) -> None:
+        """Applying a saved model: comments that fit no theme as well as 95% of the comments it
+        was fitted on did are grouped into candidate new themes (Ward, at most five)."""
+        from collections import Counter
+
+        from ..text.lemmas import content_terms
+
+        floor = getattr(model, "fit_floor_", None)
+        c = state.comments
+        low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
+        groups = []
+        if len(low) >= min_size:
+            from scipy.cluster.hierarchy import fcluster, linkage
+
+            Z = model._center(state.comment_vectors[low], c["language"].to_numpy()[low])
+            k = int(min(5, max(1, len(low) // (2 * min_size))))
+            labels = fcluster(linkage(Z.astype(np.float64), "ward"), t=k, criterion="maxclust") if k > 1 else \
+                np.ones(len(low), int)
+            for g in sorted(set(labels)):
+                rows = low[labels == g]
+                if len(rows) < min_size:
+                    continue
+                words = Counter(w for i in rows for w, _ in set(content_terms(c["clean_text"].iat[i],
+                                                                                c["language"].iat[i])))
+                groups.append({"comments": len(rows), "keywords": [w for w, _ in words.most_common(8)],
+                               "example_ids": [str(c["id"].iat[i]) for i in rows[:5]]})
+        c["fits_no_theme"] = False
+        c.loc[c.index[low], "fits_no_theme"] = True
+        state.summary["candidates"] = {"fit_floor": floor, "comments_below": len(low),
+                                       "groups": sorted(groups, key=lambda g: -g["comments"])}

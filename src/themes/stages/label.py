@@ -24,7 +24,7 @@ class Label(Stage):
 
     def run(self, state: State) -> None:
         m = state.mentions
-        ids = list(state.theme_model.theme_ids_)
+        ids = list(dict.fromkeys(state.theme_model.theme_ids_))  # merged themes share an id
         theme_of = m["theme_id"].map({t: i for i, t in enumerate(ids)}).to_numpy()
         mask = state.options.get("mask", True)
         labels = label_themes(m["span"].tolist(), m["language"].tolist(), theme_of, m["similarity"].to_numpy(),
@@ -37,10 +37,11 @@ class Label(Stage):
             text = mask_pii(text) if mask else text
             return text if len(text) <= self.example_chars else text[: self.example_chars - 1] + "…"
 
+        given = state.options.get("theme_labels") or {}  # a codeframe's labels win over computed ones
         state.themes = pd.DataFrame({
             "theme_id": ids,
             "parent_id": "",
-            "label": [lab.label for lab in labels],
+            "label": [given.get(t, lab.label) for t, lab in zip(ids, labels)],
             "keywords": ["; ".join(lab.keywords) for lab in labels],
             "keywords_by_language": [" | ".join(f"{lang}: {', '.join(k[:5])}"
                                                 for lang, k in lab.keywords_by_language.items())
