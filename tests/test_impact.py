@@ -25,7 +25,7 @@ def test_impact_equals_share_times_gap():
     result = theme_impact(values, member, n_boot=0)
     for t in range(4):
         share = member[:, t].mean()
-        gap = metrics.nps(values[member[:, t]]) - metrics.nps(values[~member[:, t]])
+        gap = metrics.NPS.metric(values[member[:, t]]) - metrics.NPS.metric(values[~member[:, t]])
         assert result.impact[t] == pytest.approx(share * gap)
 
 

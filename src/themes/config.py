@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,21 +19,6 @@ class PipelineConfig:
     stages: list[tuple[str, dict[str, Any]]]
     seed: int = 42
     source: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def stage(self, name: str) -> dict[str, Any]:
-        for stage_name, params in self.stages:
-            if stage_name == name:
-                return params
-        return {}
-
-    def set(self, stage: str, key: str, value: Any) -> None:
-        """Override one stage setting (what CLI flags such as --model do)."""
-        for stage_name, params in self.stages:
-            if stage_name == stage:
-                params[key] = value
-                return
-        raise ThemesError(f"pipeline '{self.name}' has no stage '{stage}' to set {key} on")
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "seed": self.seed,
@@ -64,6 +49,5 @@ def load_config(spec: str | Path | None = None) -> PipelineConfig:
             raise ThemesError(f"{path}: each stage is a name or a one-key mapping, got {entry!r}")
     if not stages:
         raise ThemesError(f"{path}: lists no stages")
-    extra = {k: v for k, v in raw.items() if k not in {"name", "seed", "stages"}}
     return PipelineConfig(name=str(raw.get("name", path.stem)), stages=stages,
-                          seed=int(raw.get("seed", 42)), source=str(path), extra=extra)
+                          seed=int(raw.get("seed", 42)), source=str(path))

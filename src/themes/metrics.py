@@ -81,7 +81,6 @@ STARS = Scale("stars", 1, 5, "average stars", 1.0,
               (("negative", 1, 2, 0.0), ("mixed", 3, 3, 0.0), ("positive", 4, 5, 0.0)),
               top="positive", bottom="negative")
 SCALES = {s.name: s for s in (NPS, CSAT, CES, STARS)}
-NPS_MIN, NPS_MAX = NPS.low, NPS.high
 
 
 def get_scale(name: str) -> Scale:
@@ -104,25 +103,6 @@ def detect_scale(scores: pd.Series) -> tuple[Scale, str]:
     return NPS, f"scores {low:g}-{high:g}: NPS (0-10) assumed"
 
 
-# --- NPS shorthands (the most common case; same arithmetic as NPS.values / NPS.metric)
-def nps_group(score: float) -> str:
-    return NPS.group(score)
-
-
-def nps_groups(scores: pd.Series) -> pd.Series:
-    return NPS.groups_of(scores)
-
-
-def nps_values(groups) -> np.ndarray:
-    """+1 / 0 / -1 per respondent from NPS group labels, NaN where there is no score."""
-    by_group = {label: value for label, _, _, value in NPS.groups}
-    return np.array([by_group.get(g, np.nan) for g in groups], dtype=float)
-
-
-def nps(values: np.ndarray) -> float:
-    return NPS.metric(values)
-
-
 def bootstrap_interval(values: np.ndarray, factor: float = 100.0, n_boot: int = 2000, seed: int = 42,
                        level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of factor * mean(values). Resampling respondents only
@@ -139,8 +119,3 @@ def bootstrap_interval(values: np.ndarray, factor: float = 100.0, n_boot: int = 
     alpha = (1 - level) / 2
     low, high = np.quantile(stats, [alpha, 1 - alpha])
     return float(low), float(high)
-
-
-def bootstrap_nps_interval(values: np.ndarray, n_boot: int = 2000, seed: int = 42,
-                           level: float = 0.95) -> tuple[float, float]:
-    return bootstrap_interval(values, 100.0, n_boot, seed, level)

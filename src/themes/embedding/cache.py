@@ -18,7 +18,7 @@ def text_key(text: str) -> bytes:
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path, fingerprint: str, dim: int | None = None):
+    def __init__(self, path: Path, fingerprint: str):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.fingerprint = fingerprint
         self.db = sqlite3.connect(str(path), timeout=60)
