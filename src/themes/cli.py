@@ -28,7 +28,8 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
     if s.get("nps"):
         n = s["nps"]
         name = n["scale"].upper() if n["scale"] != "stars" else "average stars"
-        typer.echo(f"{name} {n['value']:+.1f} (95% CI {n['low']:+.1f} .. {n['high']:+.1f}) "
+        fmt = "+.1f" if n["scale"] == "nps" else ".1f"  # only NPS runs from negative to positive
+        typer.echo(f"{name} {n['value']:{fmt}} (95% CI {n['low']:{fmt}} .. {n['high']:{fmt}}) "
                    f"from {n['responses']} scored responses")
     else:
         typer.echo("no score column: themes are ranked by volume x negative sentiment")

@@ -78,8 +78,9 @@ def write_markdown(folder: str | Path, top: int = 5) -> Path:
     metric = summary.get("nps")
     counts = summary["counts"]
     if metric:
-        lines.append(f"{metric['scale'].upper()} **{metric['value']:+.1f}** (95% CI {metric['low']:+.1f} … "
-                     f"{metric['high']:+.1f}), {metric['responses']} responses, {counts['themes']} themes")
+        fmt = "+.1f" if metric["scale"] == "nps" else ".1f"
+        lines.append(f"{metric['scale'].upper()} **{metric['value']:{fmt}}** (95% CI {metric['low']:{fmt}} … "
+                     f"{metric['high']:{fmt}}), {metric['responses']} responses, {counts['themes']} themes")
     else:
         lines.append(f"{counts['kept']} comments, {counts['themes']} themes (no scores: ranked by volume × tone)")
     lines += ["", "| # | theme | share | impact [95% CI] | priority |", "|---|---|---|---|---|"]

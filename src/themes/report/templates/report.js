@@ -95,8 +95,9 @@
     };
     const name = D.scale.name === "stars" ? "★" : D.scale.name.toUpperCase();
     if (s.metric) {
-      const interval = filtered() ? "" : `95% CI ${fmtS(s.metric.low)} … ${fmtS(s.metric.high)}`;
-      card(name, D.scale.name === "stars" ? fmt(fig.metric) : fmtS(fig.metric), interval);
+      const f = D.scale.name === "nps" ? fmtS : fmt;  // only NPS runs from negative to positive
+      const interval = filtered() ? "" : `95% CI ${f(s.metric.low)} … ${f(s.metric.high)}`;
+      card(name, f(fig.metric), interval);
     } else {
       card(T.metric, "–", T.no_scores);
     }
