@@ -40,7 +40,10 @@ def test_interrupted_run_keeps_a_consistent_cache(tmp_path, sig):
     env = dict(os.environ, THEMES_CACHE_DIR=str(cache))
     command = [sys.executable, "-m", "themes.cli", "analyze", str(path), "--out", str(tmp_path / "out"), "-q",
                "--no-report"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # a child of a background job inherits "ignore SIGINT"; a user's terminal never does, so
+    # give the run the default disposition (Python then turns Ctrl-C into KeyboardInterrupt)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     db = cache / "embeddings.sqlite"
     deadline = time.time() + 240
     while _rows(db) < 512 and proc.poll() is None and time.time() < deadline:
