@@ -65,12 +65,11 @@ def mixed_tone_set(per_language: int = 60, seed: int = 3) -> pd.DataFrame:
 def main() -> None:
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.resources import resource_dir
-    from themes.sentiment import SentimentHead
+    from themes.sentiment import load_head
     from themes.text.split import split_clauses
 
     data = mixed_tone_set()
-    head = SentimentHead.load(resource_dir("models") / "sentiment-e5-small")
+    head = load_head()
     spec = resolve_model()
     clauses = [split_clauses(t) for t in data["text"]]
     data["split_in_two"] = [len(c) == 2 for c in clauses]

@@ -54,10 +54,10 @@ def main() -> None:
     args = parser.parse_args()
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import SentimentHead
+    from themes.sentiment import load_head
     from themes.text.clean import clean_text
 
-    head = SentimentHead.load(Path(args.head))
+    head = load_head(args.head)
     spec = resolve_model()
     rows = []
     for name, data in eval_sets(need_shared(), args.limit).items():

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import __version__
@@ -249,8 +248,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     if numeric_joined:
         from .io.join import theme_relations
 
-        member = np.array([[t in set(ts.split(";")) for t in themes["theme_id"]] for ts in c["themes"]], dtype=bool)
+        member = state.theme_member
         summary["joined"] = {"file": str(join), "on": on, "segments": segment_columns,
-                             "relations": theme_relations(c, numeric_joined, member, themes["theme_id"].tolist())}
+                             "relations": theme_relations(c, numeric_joined, member.to_numpy(), list(member.columns))}
     summary["timings_s"]["total"] = round(time.perf_counter() - started, 3)
     return AnalysisResult(comments, mentions, themes, rejects, summary, state.theme_model, dict(state.tables))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,16 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 
 def _say(message: str) -> None:
     typer.echo(message, err=True)
+
+
+@contextmanager
+def _interruptible():
+    """Ctrl-C ends the run with one line and exit code 130 (Typer would swallow it silently)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo("themes: interrupted; what was embedded so far is cached and a re-run reuses it", err=True)
+        raise typer.Exit(130) from None
 
 
 def print_summary(result, out: Path | None = None, top: int = 5) -> None:
@@ -81,15 +92,12 @@ def analyze(
 
     if report_language not in TEXT:
         raise ThemesError(f"--report-language must be one of {', '.join(TEXT)}, got '{report_language}'")
-    try:
+    with _interruptible():
         result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
                      segments=segment, config=config, model=model, sentiment_model=sentiment_model,
                      default_language=default_language, label_language=label_language, n_themes=themes,
                      seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
                      progress=not quiet, say=_say)
-    except KeyboardInterrupt:  # Typer would swallow it silently; say what survives
-        typer.echo("themes: interrupted; what was embedded so far is cached and a re-run reuses it", err=True)
-        raise typer.Exit(130) from None
     result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     print_summary(result, out)
     extra = "".join(f" {name}.csv" for name in result.tables)
@@ -131,12 +139,9 @@ def apply_model(
 
     if not (model_dir / "theme_model.json").exists():
         raise ThemesError(f"{model_dir}: not a saved theme model (make one with themes analyze --save-model DIR)")
-    try:
+    with _interruptible():
         result = run(model_dir, [str(f) for f in files], text=text, score=score, date=date, id=id,
                      segments=segment, scale=scale, period=period, mask=not no_mask, progress=not quiet, say=_say)
-    except KeyboardInterrupt:
-        typer.echo("themes: interrupted; what was embedded so far is cached and a re-run reuses it", err=True)
-        raise typer.Exit(130) from None
     result.save(out, report_language=report_language)
     print_summary(result, out)
     candidates = result.summary.get("candidates") or {}

@@ -10,6 +10,8 @@ from .stages import State, build_stage
 
 def run_pipeline(state: State, config: PipelineConfig) -> State:
     stages = [build_stage(name, params) for name, params in config.stages]  # fail fast on bad config
+    for stage in stages:
+        stage.prepare(state)
     timings = state.summary.setdefault("timings_s", {})
     bar = state.progress(total=len(stages), desc="stages", unit="stage") if state.progress else None
     on_stage = state.options.get("on_stage")  # a service's job reports progress through this

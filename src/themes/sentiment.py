@@ -61,6 +61,19 @@ class SentimentHead:
                    tuple(data["classes"]), data.get("info", {}))
 
 
+DEFAULT_HEAD = "sentiment-e5-small"
+
+
+def load_head(name: str | Path = DEFAULT_HEAD) -> SentimentHead:
+    """A head by folder path, or by the name of one shipped in models/."""
+    from .resources import resource_dir
+
+    folder = Path(name) if Path(name).is_dir() else resource_dir("models") / str(name)
+    head = SentimentHead.load(folder)
+    head.info.setdefault("name", str(name))
+    return head
+
+
 def train_head(X: np.ndarray, labels: list[str] | np.ndarray, *, C: float = 1.0, seed: int = 42,
                info: dict | None = None) -> SentimentHead:
     """Fit the head on embeddings and negative/neutral/positive labels (class-balanced)."""

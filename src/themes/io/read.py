@@ -189,7 +189,8 @@ def _ragged_rows(text: str, delimiter: str) -> tuple[pd.DataFrame, list[dict]]:
 
 
 def _read_json(path: Path) -> RawTable:
-    text = path.read_bytes().decode(detect_encoding(path.read_bytes(), path))
+    data = path.read_bytes()
+    text = data.decode(detect_encoding(data, path))
     stripped = text.lstrip()
     if not stripped:
         raise ThemesError(f"{path}: the file is empty")

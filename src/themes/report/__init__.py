@@ -32,10 +32,9 @@ def render_html(folder: str | Path, *, language: str = "en") -> Path:
     data = report_data(folder)
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = env.from_string(_template_text("report.html.j2"))
-    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     html = template.render(
         data=data, t=TEXT[language], lang=language, locale=LOCALES[language], version=__version__,
-        source=", ".join(summary.get("inputs", {})),
+        source=data["summary"]["source"],
         css=Markup(_template_text("report.css")), js=Markup(_template_text("report.js")),
     )
     path = folder / "report.html"

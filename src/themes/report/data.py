@@ -90,6 +90,7 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
             "first_date": dates.min().strftime("%Y-%m-%d") if dates.notna().any() else None,
             "last_date": dates.max().strftime("%Y-%m-%d") if dates.notna().any() else None,
             "change": change, "impact_basis": (summary.get("impact") or {}).get("basis"),
+            "source": ", ".join(summary.get("inputs", {})),
         },
         "themes": [{
             "id": t["theme_id"], "parent": t["parent_id"], "label": t["label"], "keywords": t["keywords"],

@@ -14,6 +14,7 @@ import hmac
 import json
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -185,19 +186,20 @@ def create_app(settings: Settings) -> FastAPI:
         options = dict(job["options"])
         report_language = options.pop("report_language", "en")
         n_themes = options.pop("themes", None)
-        store.update(job_id, status="running", started=_now())
+        store.update(job_id, status="running", started=time.time())
         try:
             result = analyze(str(store.job_dir(job_id) / job["input"]), n_themes=n_themes, mask=True,
                              on_stage=lambda name, state: store.stage(job_id, name, state), **options)
             result.save(store.job_dir(job_id) / "out", report_language=report_language)
-            store.update(job_id, status="done", finished=_now(), counts=result.summary["counts"])
+            store.update(job_id, status="done", finished=time.time(), counts=result.summary["counts"])
         except ThemesError as exc:
-            store.update(job_id, status="failed", finished=_now(), error=str(exc))
+            store.update(job_id, status="failed", finished=time.time(), error=str(exc))
         except Exception as exc:  # a bug: keep the service up and say so on the job
-            store.update(job_id, status="failed", finished=_now(), error=f"internal error: {type(exc).__name__}: {exc}")
+            store.update(job_id, status="failed", finished=time.time(),
+                         error=f"internal error: {type(exc).__name__}: {exc}")
 
     for job_id in store.with_status("running"):  # the previous process died mid-job
-        store.update(job_id, status="failed", finished=_now(),
+        store.update(job_id, status="failed", finished=time.time(),
                       error="interrupted: the service stopped while this job ran; submit it again")
     for job_id in store.with_status("queued"):  # accepted but not started: run them now
         pool.submit(run, job_id)
@@ -418,9 +420,3 @@ def _docs(app: FastAPI) -> None:
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="themes API", **urls)
-
-
-def _now() -> float:
-    import time
-
-    return time.time()

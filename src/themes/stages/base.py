@@ -23,6 +23,8 @@ class State:
     mentions: pd.DataFrame | None = None
     mention_vectors: np.ndarray | None = None
     comment_vectors: np.ndarray | None = None
+    embedding: Any = None  # the ModelSpec the embed stage resolved (in prepare)
+    theme_member: pd.DataFrame | None = None  # comment x theme id -> mentions it (the impact stage)
     theme_model: Any = None
     themes: pd.DataFrame | None = None
     summary: dict[str, Any] = field(default_factory=dict)
@@ -35,6 +37,10 @@ class Stage:
     ``__init__`` keyword arguments are the settings allowed in the YAML."""
 
     name: ClassVar[str]
+
+    def prepare(self, state: State) -> None:
+        """Cheap checks and set-up; every stage's prepare runs before any stage's run, so a
+        misconfiguration fails before the slow work starts."""
 
     def run(self, state: State) -> None:
         raise NotImplementedError

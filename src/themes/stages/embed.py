@@ -22,8 +22,11 @@ class Embed(Stage):
         self.batch_size = batch_size
         self.cache = cache
 
+    def prepare(self, state: State) -> None:
+        state.embedding = resolve_model(state.options.get("model") or self.model, self.prefix)
+
     def run(self, state: State) -> None:
-        spec = resolve_model(state.options.get("model") or self.model, self.prefix)
+        spec = state.embedding
         spans = state.mentions["span"].tolist()
         texts = state.comments["clean_text"].tolist()
         vectors, stats = embed_texts(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,

@@ -64,6 +64,7 @@ class Impact(Stage):
         member = np.zeros((n, len(ids)), dtype=bool)
         member[m["comment"].to_numpy(), m["theme_id"].map(col).to_numpy()] = True
         member[np.arange(n), c["primary_theme"].map(col).to_numpy()] = True
+        state.theme_member = pd.DataFrame(member, columns=ids)
         # the comment's themes: the primary one first, then the others in the order mentioned
         first = m.groupby(["comment", "theme_id"], sort=False)["order"].min().reset_index()
         others = first.sort_values(["comment", "order"]).groupby("comment")["theme_id"].agg(list)

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..errors import ThemesError
-from ..resources import resource_dir
-from ..sentiment import SentimentHead
+from ..sentiment import load_head
 from .base import Stage, State, register
 
 
@@ -17,22 +14,22 @@ class Sentiment(Stage):
     def __init__(self, model: str = "sentiment-e5-small"):
         self.model = model
 
-    def run(self, state: State) -> None:
-        name = state.options.get("sentiment_model") or self.model
-        folder = Path(name) if Path(name).is_dir() else resource_dir("models") / name
-        head = SentimentHead.load(folder)
-        trained_on = head.info.get("embedding_fingerprint")
-        used = state.summary.get("embedding", {}).get("fingerprint")
-        if trained_on and used and trained_on != used:
+    def prepare(self, state: State) -> None:
+        self.head = load_head(state.options.get("sentiment_model") or self.model)
+        trained_on = self.head.info.get("embedding_fingerprint")
+        spec = state.embedding
+        if trained_on and spec is not None and trained_on != spec.fingerprint:
             raise ThemesError(
-                f"the sentiment head in {folder} was trained on embeddings of "
-                f"'{head.info.get('embedding_model')}', not of '{state.summary['embedding']['model']}': "
-                "train one for this model with `themes train-sentiment ... --model <it>` and pass "
-                "--sentiment-model DIR")
+                f"the sentiment head '{self.head.info.get('name')}' was trained on embeddings of "
+                f"'{self.head.info.get('embedding_model')}', not of '{spec.name}': train one for this "
+                "model with `themes train-sentiment ... --model <it>` and pass --sentiment-model DIR")
+
+    def run(self, state: State) -> None:
+        head = self.head
         for table, vectors in ((state.comments, state.comment_vectors),
                                (state.mentions, state.mention_vectors)):
             score, label = head.score(vectors)
             table["sentiment"] = score.round(4)
             table["sentiment_label"] = label
-        state.summary["sentiment_model"] = {"name": str(name), **{k: v for k, v in head.info.items()
-                                                                    if k in ("embedding_model", "n_train")}}
+        state.summary["sentiment_model"] = {k: v for k, v in head.info.items()
+                                            if k in ("name", "embedding_model", "n_train")}
