@@ -31,9 +31,14 @@ def _edit(folder, change):
 
 def test_the_same_export_gets_the_same_theme_ids(saved):
     result, out, folder = saved
-    assert {e.id for e in read_codeframe(folder)} == set(result.themes["theme_id"])
+    codeframe = read_codeframe(folder)
+    top = result.themes[result.themes["parent_id"] == ""]
+    assert {e.id for e in codeframe} == set(top["theme_id"]) - {"other"}
+    subs = result.themes[result.themes["parent_id"] != ""]
+    assert len(subs) > 0 and {s for e in codeframe for s in e.subthemes} == set(subs["theme_id"])
     again = themes.apply(folder, out.parent / "survey.csv")
     assert (again.mentions["theme_id"] == result.mentions["theme_id"]).all()
+    assert (again.mentions["subtheme_id"] == result.mentions["subtheme_id"]).all()
     assert dict(zip(again.themes["theme_id"], again.themes["label"])) == \
         dict(zip(result.themes["theme_id"], result.themes["label"]))
     assert again.summary["candidates"]["comments_below"] <= 0.1 * len(again.comments)
@@ -45,13 +50,18 @@ def test_an_edited_codeframe_is_respected(saved, tmp_path):
     result, out, original = saved
     folder = tmp_path / "edited"
     shutil.copytree(original, folder)
-    ids = list(result.themes.sort_values("theme_id")["theme_id"])
+    top = result.themes[(result.themes["parent_id"] == "") & (result.themes["theme_id"] != "other")]
+    ids = sorted(top["theme_id"])
     keep, merged, deleted = ids[0], ids[1], ids[2]
+    subs = result.themes[result.themes["parent_id"] == merged]["theme_id"].tolist()
+    assert subs, "the test needs a merged theme with sub-themes"
 
     def change(entries):
         for e in entries:
             if e["id"] == keep:
                 e["label"] = "Renamed theme"
+            if e["id"] == merged:
+                e["subthemes"][subs[0]] = "Renamed sub-theme"
             if e["id"] == merged:
                 e["merge_into"] = keep
         entries[:] = [e for e in entries if e["id"] != deleted]
@@ -64,6 +74,8 @@ def test_an_edited_codeframe_is_respected(saved, tmp_path):
     table = applied.themes.set_index("theme_id")
     assert table.loc[keep, "label"] == "Renamed theme"
     assert merged not in table.index and deleted not in table.index
+    assert table.loc[subs[0], "label"] == "Renamed sub-theme" and table.loc[subs[0], "parent_id"] == keep
+    assert not table["parent_id"].eq(deleted).any()  # a deleted theme's sub-themes go with it
     assert table.loc["t90", "label"] == "Delivery fees" and table.loc["t90", "n_comments"] > 0
     before = result.comments.set_index("id")["primary_theme"]
     after = applied.comments.set_index("id")["primary_theme"]

@@ -41,7 +41,9 @@ def test_nothing_is_lost(analysed, sample_rows):
     assert sorted(rejected["reason"]) == ["empty comment", "no words (punctuation only)",
                                           "score 'n/a - skipped' is not a number"]
     comments = pd.read_csv(out / "comments.csv", keep_default_na=False)
-    assert comments["primary_theme"].str.match(r"^t\d\d$").all()  # every comment has a theme
+    assert comments["primary_theme"].str.match(r"^(t\d\d|other)$").all()  # every comment has a theme
+    mentions = pd.read_csv(out / "mentions.csv", keep_default_na=False)
+    assert 0 < (mentions["theme_id"] == "other").mean() <= 0.10  # the explicit bucket, never more than 10%
     assert set(comments["nps_group"]) == {"promoter", "passive", "detractor"}
 
 
@@ -89,8 +91,10 @@ def test_impact_follows_the_planted_effects(analysed, sample_rows):
     c = _with_truth(result, sample_rows, single_only=False)
     c["planted"] = c["truth"].map(lambda ts: sum(effect[t] for t in ts.split(";")))
     planted_impact = {}
-    for theme in result.themes["theme_id"]:
+    for theme in result.themes.loc[result.themes["parent_id"] == "", "theme_id"]:
         inside = c["themes"].str.split(";").map(lambda ts, t=theme: t in ts)
+        if not inside.any():  # "other" may hold none of the planted comments
+            continue
         planted_impact[theme] = inside.mean() * (c.loc[inside, "planted"].mean() - c.loc[~inside, "planted"].mean())
     table = result.themes.set_index("theme_id")
     rho = spearmanr(pd.Series(planted_impact), table["impact"].loc[list(planted_impact)]).statistic
@@ -98,7 +102,8 @@ def test_impact_follows_the_planted_effects(analysed, sample_rows):
     planted_mean = c.groupby("primary_theme")["planted"].mean()
     worst = result.themes.iloc[0]
     assert worst["impact_high"] < 0 and planted_mean[worst["theme_id"]] < -2
-    assert list(result.themes["rank"]) == sorted(result.themes["rank"])
+    for _, level in result.themes.groupby(result.themes["parent_id"] == ""):  # ranked within each level
+        assert list(level["rank"]) == list(range(1, len(level) + 1))
     assert (result.themes["impact_low"] <= result.themes["impact"]).all()
     assert (result.themes["impact"] <= result.themes["impact_high"]).all()
 
@@ -190,7 +195,7 @@ def test_segment_and_period_tables(analysed):
     periods = pd.read_csv(out / "periods.csv", keep_default_na=False)
     assert sorted(set(periods["period"])) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4"]
     assert result.summary["impact"]["basis"] == "driver"
-    assert set(result.themes["priority"]) <= {"fix now", "monitor", "strengths", "noise"}
+    assert set(result.themes["priority"]) <= {"fix now", "monitor", "strengths", "noise", "other"}
     assert result.summary["periods"]["latest"] == "2024Q4"
     # the per-period metric is the same arithmetic as the overall one
     c = result.comments[result.comments["period"] == "2024Q1"]
@@ -234,3 +239,14 @@ def test_no_mask_keeps_raw_text_and_the_default_masks_the_report_too(analysed, t
     assert "anna.ozola@example.lv" in (raw / "comments.csv").read_text(encoding="utf-8")
     keywords = " ".join(pd.read_csv(raw / "themes.csv")["keywords"]).lower()
     assert "anna" not in keywords and "ozola" not in keywords and "example" not in keywords
+
+
+
+def test_the_other_bucket_is_reported_last_and_counted(analysed):
+    result, out = analysed
+    top = result.themes[result.themes["parent_id"] == ""]
+    assert top["theme_id"].iloc[-1] == "other" and top["priority"].iloc[-1] == "other"
+    other = result.summary["theme_selection"]["other"]
+    assert other["mentions"] == result.summary["counts"]["other_mentions"] == \
+        int((result.mentions["theme_id"] == "other").sum())
+    assert 0 < other["share"] <= 0.10

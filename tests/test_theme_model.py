@@ -83,10 +83,15 @@ def test_save_and_load_give_identical_assignments_without_pickle(tmp_path):
     model = ThemeModel(min_themes=3, max_themes=8).fit(X, langs)
     model.save(tmp_path / "m")
     files = sorted(p.name for p in (tmp_path / "m").iterdir())
-    assert files == ["centroids.npy", "global_mean.npy", "language_means.npy", "theme_model.json"]
+    assert files == ["centroids.npy", "global_mean.npy", "language_means.npy", "sub_centroids.npy",
+                     "theme_model.json"]
     loaded = ThemeModel.load(tmp_path / "m")
     assert loaded.get_params() == model.get_params()
     np.testing.assert_array_equal(loaded.predict(X, langs), model.predict(X, langs))
+    before, after = model.assign(X, langs), loaded.assign(X, langs)
+    assert len(model.sub_ids_) > 0
+    np.testing.assert_array_equal(before.theme_id, after.theme_id)
+    np.testing.assert_array_equal(before.subtheme_id, after.subtheme_id)
 
 
 def test_unseen_language_falls_back_to_the_global_centre():
@@ -111,3 +116,57 @@ def test_wrong_dimension_on_transform():
     model = ThemeModel(n_themes=6).fit(X, langs)
     with pytest.raises(ThemesError, match="different embedding model"):
         model.transform(np.zeros((2, 8)))
+
+
+def planted_hierarchy(parents=5, children=3, n_per=40, d=48, seed=0):
+    """Parents far apart, each with children closer together, in three languages with offsets."""
+    rng = np.random.default_rng(seed)
+    X, parent, child, langs = [], [], [], []
+    offsets = {lang: rng.normal(size=d) * 3.0 for lang in ("en", "ru", "lv")}
+    for p in range(parents):
+        centre = rng.normal(size=d) * 3.0
+        for c in range(children):
+            sub = centre + rng.normal(size=d) * 1.2
+            for lang, offset in offsets.items():
+                X.append(sub + offset + rng.normal(scale=0.4, size=(n_per, d)))
+                parent += [p] * n_per
+                child += [p * children + c] * n_per
+                langs += [lang] * n_per
+    return np.vstack(X).astype(np.float32), np.array(parent), np.array(child), np.array(langs, dtype=object)
+
+
+def test_two_levels_recover_planted_parents_and_children():
+    X, parent, child, langs = planted_hierarchy()
+    model = ThemeModel(min_themes=3, max_themes=8, min_theme_share=0.1).fit(X, langs)
+    found = model.assign(X, langs)
+    assert model.n_themes_ == 5
+    top = found.theme_id != "other"
+    assert adjusted_rand_score(parent[top], found.theme_id[top]) > 0.95
+    assert adjusted_rand_score(child[top], found.subtheme_id[top]) > 0.9
+    # sub-theme ids name their parent: t03.2 sits under t03
+    assert all(s.split(".")[0] == t for s, t in zip(found.subtheme_id[top], found.theme_id[top]))
+
+
+def test_a_theme_too_small_to_split_has_no_sub_themes():
+    X, _, langs = planted(n_per=12, k=4)  # 36 rows per theme
+    model = ThemeModel(n_themes=4, min_theme_size=20).fit(X, langs)  # a split needs 2 x 20 rows
+    assert model.sub_ids_ == [] and (model.assign(X, langs).subtheme_id == "").all()
+    model = ThemeModel(n_themes=4, min_theme_size=10).fit(X, langs)
+    assert len(model.sub_ids_) >= 2 * 4
+
+
+def test_what_fits_no_theme_goes_to_other_and_the_share_is_capped():
+    X, _, _, langs = planted_hierarchy(seed=4)
+    rng = np.random.default_rng(9)
+    centre = X.mean(axis=0)
+    noise = (centre + rng.normal(scale=0.4, size=(60, X.shape[1]))).astype(np.float32)  # near no theme
+    model = ThemeModel(min_themes=3, max_themes=8).fit(X, langs)
+    found = model.assign(noise, np.array(["en"] * len(noise), dtype=object))
+    assert (found.theme_id == "other").mean() > 0.9
+    assert (found.subtheme_id[found.theme_id == "other"] == "").all()
+    fitted = model.assign(X, langs)
+    assert (fitted.theme_id == "other").mean() <= 0.05 + 1e-9  # the worst-fitting 5%
+    both = np.vstack([X, noise])
+    both_langs = np.concatenate([langs, np.array(["en"] * len(noise), dtype=object)])
+    model.cap_other(model.assign(both, both_langs).similarity, max_share=0.02)
+    assert (model.assign(both, both_langs).theme_id == "other").mean() <= 0.02 + 1e-9

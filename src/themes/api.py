@@ -20,10 +20,11 @@ from .io.write import write_csv
 from .pipeline import run_pipeline
 from .privacy import mask_pii
 from .stages import State
+from .theme_model import OTHER
 
 COMMENT_COLUMNS = ["id", "text", "language", "sentiment", "sentiment_label", "score", "nps_group",
-                   "primary_theme", "themes"]
-MENTION_COLUMNS = ["id", "theme_id", "span", "sentiment", "sentiment_label", "language", "similarity"]
+                   "primary_theme", "primary_subtheme", "themes", "subthemes"]
+MENTION_COLUMNS = ["id", "theme_id", "subtheme_id", "span", "sentiment", "sentiment_label", "language", "similarity"]
 THEME_COLUMNS = ["theme_id", "parent_id", "label", "keywords", "n_comments", "share", "sentiment", "nps_with",
                  "nps_without", "impact", "impact_low", "impact_high", "rank", "examples",
                  "crosses_zero", "q_value", "significant", "priority", "effect",
@@ -211,11 +212,9 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)
     extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
-                                           "fits_no_theme")) if col in c]
-    comments = c[COMMENT_COLUMNS[:-2]].copy()
+                                           "new_material")) if col in c]
+    comments = c[COMMENT_COLUMNS].copy()
     comments["text"] = comments["text"].map(masker)
-    comments["primary_theme"] = c["primary_theme"]
-    comments["themes"] = c["themes"]
     for col in extra:
         comments[col] = c[col]
     if "date" in comments:
@@ -231,7 +230,10 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
 
     summary = {
         "counts": {"read": loaded.n_read, "kept": len(comments), "rejected": len(rejects),
-                   "mentions": len(mentions), "themes": len(themes)},
+                   "mentions": len(mentions),
+                   "themes": int(((themes["parent_id"] == "") & (themes["theme_id"] != OTHER)).sum()),
+                   "subthemes": int((themes["parent_id"] != "").sum()),
+                   "other_mentions": int((mentions["theme_id"] == OTHER).sum())},
         "read_equals_kept_plus_rejected": loaded.n_read == len(comments) + len(rejects),
         "inputs": {src: {"columns": roles.describe(), "guessed": sorted(roles.guessed)}
                    for src, roles in loaded.roles.items()},

@@ -44,13 +44,17 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
                    f"from {n['responses']} scored responses")
     else:
         typer.echo("no score column: themes are ranked by volume x negative sentiment")
-    typer.echo(f"themes found: {counts['themes']} ({counts['mentions']} mentions)")
+    other = counts.get("other_mentions", 0)
+    typer.echo(f"themes found: {counts['themes']} with {counts.get('subthemes', 0)} sub-themes "
+               f"({counts['mentions']} mentions; {other} = {other / max(counts['mentions'], 1):.1%} "
+               "fit no theme: 'other')")
     basis = s["impact"]["basis"]
     unit = s["nps"]["unit"] if s.get("nps") else "volume x tone"
-    typer.echo(f"top {min(top, len(result.themes))} themes by impact ({unit}, "
+    top_level = result.themes[result.themes["parent_id"] == ""]
+    typer.echo(f"top {min(top, len(top_level))} themes by impact ({unit}, "
                f"{'key driver' if basis == 'driver' else 'leave-one-out' if basis == 'loo' else 'no scores'}):")
     typer.echo(f"  {'rank':>4}  {'impact':>7}  {'95% CI':>17}  {'share':>6}  {'priority':<9}  label")
-    for row in result.themes.head(top).itertuples():
+    for row in top_level.head(top).itertuples():
         ci = f"[{row.impact_low:+.1f}, {row.impact_high:+.1f}]"
         typer.echo(f"  {row.rank:>4}  {row.impact:>+7.1f}  {ci:>17}  {row.share:>6.1%}  {row.priority:<9}  {row.label}")
     emerging = (s.get("periods") or {}).get("emerging")

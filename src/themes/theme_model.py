@@ -15,12 +15,24 @@ How it works, and why:
    airline tweets, see benchmarks/). Ward needs no seed and leaves no outliers.
 3. Spherical k-means refinement of the Ward centroids on the sample, then every row is
    assigned to its nearest centroid (so millions of rows cost one matrix product).
-Themes are numbered by size: t01 is the largest.
+4. Sub-themes: Ward once more inside each theme (on the theme's sample rows), k in
+   [2, max_subthemes] with every sub-theme >= min_subtheme_share of the theme and
+   >= min_theme_size rows, choosing the cut with the largest jump in merge height; a theme
+   too small to split so has none.
+5. "Other": a row whose best similarity is below ``fit_floor_`` (what the worst
+   ``other_share`` of the fitted rows reach, as a human coder leaves the few comments that fit
+   no code as "other") is reported as ``other`` instead of being forced into the nearest
+   theme. ``cap_other`` lowers that floor so that at most a given share of other rows (the
+   clauses) land there. The floor is saved, so a new export's comments below it are "other"
+   too, and the material for candidate new themes. (An outlier rule such as Tukey's fence
+   never fires on real feedback: the similarities have no low tail, 0-0.5% of comments.)
+Themes are numbered by size: t01 is the largest; its sub-themes t01.1, t01.2, ... likewise.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,11 +41,34 @@ from sklearn.base import BaseEstimator
 from .errors import ThemesError
 
 FORMAT = "themes.theme_model/1"
+OTHER = "other"
 
 
 def _normalise(X: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(X, axis=1, keepdims=True)
     return X / np.maximum(norms, 1e-12)
+
+
+def _refine(Z: np.ndarray, centroids: np.ndarray, n_iter: int) -> np.ndarray:
+    """Spherical k-means from the given centroids (deterministic: no random restarts)."""
+    for _ in range(n_iter):
+        assign = (Z @ centroids.T).argmax(axis=1)
+        updated = _normalise(np.stack([Z[assign == c].mean(axis=0) if (assign == c).any() else centroids[c]
+                                       for c in range(len(centroids))]))
+        if np.allclose(updated, centroids, atol=1e-6):
+            break
+        centroids = updated
+    return centroids
+
+
+@dataclass
+class Assignment:
+    """Where each row goes: the centroid row, the reported theme id (``other`` when it fits no
+    theme), the sub-theme id ("" when the theme has none) and the similarity to the theme."""
+    row: np.ndarray
+    theme_id: np.ndarray
+    subtheme_id: np.ndarray
+    similarity: np.ndarray
 
 
 def _validate(X, languages, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +88,9 @@ def _validate(X, languages, name: str) -> tuple[np.ndarray, np.ndarray]:
 class ThemeModel(BaseEstimator):
     def __init__(self, n_themes: int | None = None, min_themes: int = 5, max_themes: int = 12,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
-                 min_language_count: int = 20, sample_size: int = 5000, refine_iter: int = 10, seed: int = 42):
+                 min_language_count: int = 20, sample_size: int = 5000, refine_iter: int = 10,
+                 max_subthemes: int = 6, min_subtheme_share: float = 0.1, other_share: float = 0.05,
+                 seed: int = 42):
         self.n_themes = n_themes
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -63,6 +100,9 @@ class ThemeModel(BaseEstimator):
         self.min_language_count = min_language_count
         self.sample_size = sample_size
         self.refine_iter = refine_iter
+        self.max_subthemes = max_subthemes
+        self.min_subtheme_share = min_subtheme_share
+        self.other_share = other_share
         self.seed = seed
 
     # ------------------------------------------------------------ centring
@@ -99,7 +139,7 @@ class ThemeModel(BaseEstimator):
         Zs = Z[sample]
         k_range = [self.n_themes] if self.n_themes else list(range(self.min_themes, self.max_themes + 1))
         k_range = sorted({max(1, min(k, len(Zs))) for k in k_range})
-        labels_by_k = self._ward_cuts(Zs, k_range)
+        labels_by_k, _ = self._ward_cuts(Zs, k_range)
         # smallest theme's share of the sample at each cut
         self.selection_ = {k: float(np.bincount(lab).min() / len(lab)) for k, lab in labels_by_k.items()}
         floor = max(self.min_theme_share, self.min_theme_size / len(Zs))
@@ -108,32 +148,61 @@ class ThemeModel(BaseEstimator):
         k = max(1, min(k, len(Zs)))
         labels = labels_by_k[k]
         centroids = _normalise(np.stack([Zs[labels == c].mean(axis=0) for c in np.unique(labels)]))
-        for _ in range(self.refine_iter):
-            assign = (Zs @ centroids.T).argmax(axis=1)
-            updated = np.stack([Zs[assign == c].mean(axis=0) if (assign == c).any() else centroids[c]
-                                for c in range(len(centroids))])
-            updated = _normalise(updated)
-            if np.allclose(updated, centroids, atol=1e-6):
-                break
-            centroids = updated
+        centroids = _refine(Zs, centroids, self.refine_iter)
         # number themes by size on all data, largest first; ids are stable once saved
         sizes = np.bincount((Z @ centroids.T).argmax(axis=1), minlength=len(centroids))
         order = np.argsort(-sizes, kind="stable")
         self.centroids_ = centroids[order].astype(np.float32)
         self.theme_ids_ = [f"t{i + 1:02d}" for i in range(len(order))]
         self.n_themes_ = len(order)
-        # how well the fitted rows fit: below this, new material "fits no theme" (candidates)
-        self.fit_floor_ = float(np.quantile((Z @ self.centroids_.T).max(axis=1), 0.05))
+        self._fit_subthemes(Zs, (Zs @ self.centroids_.T).argmax(axis=1))
+        self.fit_floor_ = float(np.quantile((Z @ self.centroids_.T).max(axis=1), self.other_share))
+        self.other_floor_ = self.fit_floor_
         return self
 
+    def _fit_subthemes(self, Zs: np.ndarray, rows: np.ndarray) -> None:
+        subs, ids, parents = [], [], []
+        for r, theme_id in enumerate(self.theme_ids_):
+            members = Zs[rows == r]
+            if self.max_subthemes < 2 or len(members) < 2 * self.min_theme_size:
+                continue
+            cuts, heights = self._ward_cuts(members, list(range(2, self.max_subthemes + 1)))
+            floor = max(self.min_subtheme_share, self.min_theme_size / len(members))
+            fine_enough = [k for k, lab in cuts.items() if np.bincount(lab).min() / len(lab) >= floor]
+            if not fine_enough:
+                continue
+            # inside a theme, the cut with the largest relative jump in Ward merge height: the
+            # k groups that are furthest from merging further (the finest-cut rule of the top
+            # level would split every theme into max_subthemes)
+            gap = {k: heights[-(k - 1)] / max(heights[-k], 1e-12) for k in fine_enough}
+            labels = cuts[max(fine_enough, key=lambda k: (gap[k], -k))]
+            cents = _refine(members, _normalise(np.stack([members[labels == c].mean(axis=0)
+                                                          for c in np.unique(labels)])), self.refine_iter)
+            sizes = np.bincount((members @ cents.T).argmax(axis=1), minlength=len(cents))
+            for j, c in enumerate(np.argsort(-sizes, kind="stable")):
+                subs.append(cents[c])
+                ids.append(f"{theme_id}.{j + 1}")
+                parents.append(r)
+        dim = self.centroids_.shape[1]
+        self.sub_centroids_ = np.stack(subs).astype(np.float32) if subs else np.zeros((0, dim), np.float32)
+        self.sub_ids_ = ids
+        self.sub_parent_ = np.asarray(parents, dtype=np.int64)
+
+    def cap_other(self, best_similarity: np.ndarray, max_share: float) -> float:
+        """Lower ``other_floor_`` so that at most ``max_share`` of these rows fall below it."""
+        if len(best_similarity) and max_share < 1:
+            self.other_floor_ = float(min(self.other_floor_, np.quantile(best_similarity, max_share, method="lower")))
+        return self.other_floor_
+
     @staticmethod
-    def _ward_cuts(Zs: np.ndarray, k_range: list[int]) -> dict[int, np.ndarray]:
+    def _ward_cuts(Zs: np.ndarray, k_range: list[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
+        """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending)."""
         from scipy.cluster.hierarchy import fcluster, linkage
 
         if len(Zs) < 3:
-            return {k: np.zeros(len(Zs), int) for k in k_range}
+            return {k: np.zeros(len(Zs), int) for k in k_range}, np.zeros(max(len(Zs) - 1, 0))
         tree = linkage(Zs.astype(np.float64), method="ward")
-        return {k: fcluster(tree, t=k, criterion="maxclust") - 1 for k in k_range}
+        return {k: fcluster(tree, t=k, criterion="maxclust") - 1 for k in k_range}, tree[:, 2]
 
     # ------------------------------------------------------------ use
     def transform(self, X, languages=None) -> np.ndarray:
@@ -148,6 +217,26 @@ class ThemeModel(BaseEstimator):
     def predict(self, X, languages=None) -> np.ndarray:
         """Index of the nearest theme per row."""
         return self.transform(X, languages).argmax(axis=1)
+
+    def assign(self, X, languages=None) -> Assignment:
+        """Theme, sub-theme and similarity per row, with ``other`` for rows that fit no theme."""
+        Z = self._center(*_validate(X, languages, "ThemeModel.assign"))
+        if Z.shape[1] != self.centroids_.shape[1]:
+            raise ThemesError(f"embeddings are {Z.shape[1]}-d but the theme model was fitted on "
+                              f"{self.centroids_.shape[1]}-d ones (a different embedding model?)")
+        sims = Z @ self.centroids_.T
+        row = sims.argmax(axis=1)
+        best = sims[np.arange(len(row)), row]
+        other = best < self.other_floor_ if self.other_floor_ is not None else np.zeros(len(row), bool)
+        theme_id = np.where(other, OTHER, np.asarray(self.theme_ids_, dtype=object)[row])
+        subtheme_id = np.full(len(row), "", dtype=object)
+        if len(self.sub_ids_):
+            sub_sims = Z @ self.sub_centroids_.T
+            sub_sims[:, :] = np.where(self.sub_parent_[None, :] == row[:, None], sub_sims, -np.inf)
+            has_subs = np.isin(row, self.sub_parent_) & ~other
+            pick = sub_sims.argmax(axis=1)
+            subtheme_id[has_subs] = np.asarray(self.sub_ids_, dtype=object)[pick[has_subs]]
+        return Assignment(row=row, theme_id=theme_id, subtheme_id=subtheme_id, similarity=best)
 
     def fit_predict(self, X, languages=None, y=None) -> np.ndarray:
         return self.fit(X, languages).predict(X, languages)
@@ -167,10 +256,12 @@ class ThemeModel(BaseEstimator):
         means = np.stack([self.language_means_[lang] for lang in langs]) if langs else \
             np.zeros((0, self.centroids_.shape[1]), np.float32)
         np.save(folder / "language_means.npy", means.astype(np.float32), allow_pickle=False)
+        np.save(folder / "sub_centroids.npy", self.sub_centroids_, allow_pickle=False)
         (folder / "theme_model.json").write_text(json.dumps({
             "format": FORMAT, "params": self.get_params(), "theme_ids": self.theme_ids_,
             "languages": langs, "selection": {str(k): v for k, v in self.selection_.items()},
-            "fit_floor": getattr(self, "fit_floor_", None),
+            "fit_floor": self.fit_floor_, "other_floor": self.other_floor_,
+            "subthemes": [{"id": i, "parent": int(p)} for i, p in zip(self.sub_ids_, self.sub_parent_)],
         }, indent=1), encoding="utf-8")
         return folder
 
@@ -192,4 +283,14 @@ class ThemeModel(BaseEstimator):
         model.n_themes_ = len(model.theme_ids_)
         model.selection_ = {int(k): v for k, v in meta["selection"].items()}
         model.fit_floor_ = meta.get("fit_floor")
+        model.other_floor_ = meta.get("other_floor", model.fit_floor_)
+        subs = meta.get("subthemes", [])
+        sub_path = folder / "sub_centroids.npy"
+        model.sub_centroids_ = np.load(sub_path, allow_pickle=False) if sub_path.exists() else \
+            np.zeros((0, model.centroids_.shape[1]), np.float32)
+        model.sub_ids_ = [str(sub["id"]) for sub in subs]
+        model.sub_parent_ = np.asarray([int(sub["parent"]) for sub in subs], dtype=np.int64)
+        if len(model.sub_ids_) != len(model.sub_centroids_):
+            raise ThemesError(f"{folder}: theme_model.json lists {len(model.sub_ids_)} sub-themes but "
+                              f"sub_centroids.npy holds {len(model.sub_centroids_)}")
         return model

@@ -101,7 +101,9 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
             "over": over.get(t["theme_id"], []),
         } for t in themes.to_dict("records")],
         "comments": {
-            "themes": [[index[x] for x in ts.split(";") if x in index] for ts in comments["themes"]],
+            # top-level themes and sub-themes, so filtered figures are recomputed for both
+            "themes": [[index[x] for x in f"{ts};{subs}".split(";") if x in index] for ts, subs in
+                       zip(comments["themes"], comments.get("subthemes", pd.Series("", comments.index)))],
             "value": [None if np.isnan(v) else float(v) for v in values],
             "sent": [_num(s) for s in comments["sentiment"]],
             "period": period_codes, "lang": lang_codes,

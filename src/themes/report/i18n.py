@@ -19,6 +19,7 @@ TEXT: dict[str, dict[str, str]] = {
         "full_note": "All responses: impact = key-driver estimate with 95% bootstrap interval.",
         "no_scores": "No scores in this export: themes ranked by volume × negative sentiment.",
         "fix now": "fix now", "monitor": "monitor", "strengths": "strength", "noise": "noise",
+        "other": "other", "other_label": "Other (fits no theme)",
         "shown": "shown", "of": "of", "metric": "Metric", "low_freq": "less frequent", "high_freq": "more frequent",
     },
     "ru": {
@@ -35,6 +36,7 @@ TEXT: dict[str, dict[str, str]] = {
         "full_note": "Все ответы: влияние — оценка ключевых драйверов с 95% интервалом.",
         "no_scores": "В выгрузке нет оценок: темы упорядочены по объёму × негативу.",
         "fix now": "исправить", "monitor": "следить", "strengths": "сильная сторона", "noise": "шум",
+        "other": "прочее", "other_label": "Прочее (не подходит ни к одной теме)",
         "shown": "показано", "of": "из", "metric": "Метрика", "low_freq": "реже", "high_freq": "чаще",
     },
     "lv": {
@@ -51,6 +53,7 @@ TEXT: dict[str, dict[str, str]] = {
         "full_note": "Visas atbildes: ietekme — galveno faktoru novērtējums ar 95% intervālu.",
         "no_scores": "Eksportā nav vērtējumu: tēmas sakārtotas pēc apjoma × negatīvisma.",
         "fix now": "labot tūlīt", "monitor": "uzraudzīt", "strengths": "stiprā puse", "noise": "troksnis",
+        "other": "cits", "other_label": "Cits (neatbilst nevienai tēmai)",
         "shown": "parādīti", "of": "no", "metric": "Rādītājs", "low_freq": "retāk", "high_freq": "biežāk",
     },
 }

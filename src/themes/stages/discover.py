@@ -1,11 +1,12 @@
-"""discover: comment_vectors and mention_vectors (+ language) -> comments.primary_theme,
-mentions.theme_id / mentions.similarity, and the theme model.
+"""discover: comment_vectors and mention_vectors (+ language) -> comments.primary_theme /
+primary_subtheme / similarity, mentions.theme_id / subtheme_id / similarity, and the theme model.
 
 Themes are discovered on whole comments and every mention (clause) is then assigned to its
 nearest theme. Fitting on clauses instead finds tone, not topics: short fragments such as
 "Thanks!" or "Really?" form the largest clusters (NMI against the airline complaint reasons
 0.05-0.07 on clauses vs 0.20 on comments, benchmarks/airline_themes.py). A comment's primary
-theme is its own nearest theme; the clauses add the other themes it mentions.
+theme is its own nearest theme; the clauses add the other themes it mentions. Rows that fit
+no theme go to ``other`` (at most ``max_other_share`` of the mentions the model is fitted with).
 Applies the model in options["theme_model"] instead of fitting one (``themes apply``).
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..theme_model import ThemeModel
+from ..theme_model import OTHER, ThemeModel
 from .base import Stage, State, register
 
 
@@ -23,10 +24,13 @@ class Discover(Stage):
 
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
-                 sample_size: int = 5000, refine_iter: int = 10):
+                 sample_size: int = 5000, refine_iter: int = 10, max_subthemes: int = 6,
+                 min_subtheme_share: float = 0.1, other_share: float = 0.05, max_other_share: float = 0.1):
         self.params = dict(min_themes=min_themes, max_themes=max_themes, n_themes=n_themes,
                            min_theme_share=min_theme_share, min_theme_size=min_theme_size, center=center,
-                           sample_size=sample_size, refine_iter=refine_iter)
+                           sample_size=sample_size, refine_iter=refine_iter, max_subthemes=max_subthemes,
+                           min_subtheme_share=min_subtheme_share, other_share=other_share)
+        self.max_other_share = max_other_share
 
     def run(self, state: State) -> None:
         c, m = state.comments, state.mentions
@@ -36,18 +40,25 @@ class Discover(Stage):
             if state.options.get("n_themes"):
                 params["n_themes"] = state.options["n_themes"]
             model = ThemeModel(**params).fit(state.comment_vectors, c["language"].to_numpy())
-        ids = np.array(model.theme_ids_)
-        for table, vectors, column in ((m, state.mention_vectors, "theme_id"),
-                                       (c, state.comment_vectors, "primary_theme")):
-            sims = model.transform(vectors, table["language"].to_numpy())
-            best = sims.argmax(axis=1)
-            table[column] = ids[best]
-            table["similarity"] = sims[np.arange(len(best)), best]
+            model.cap_other(model.assign(state.mention_vectors, m["language"].to_numpy()).similarity,
+                            self.max_other_share)
+        for table, vectors, theme_col, sub_col in ((m, state.mention_vectors, "theme_id", "subtheme_id"),
+                                                   (c, state.comment_vectors, "primary_theme", "primary_subtheme")):
+            found = model.assign(vectors, table["language"].to_numpy())
+            table[theme_col] = found.theme_id
+            table[sub_col] = found.subtheme_id
+            table["similarity"] = found.similarity
         state.theme_model = model
         if state.options.get("theme_model") is not None:
             self._candidates(state, model)
         state.summary["theme_selection"] = {
-            "n_themes": model.n_themes_, "fitted_on": "comments",
+            "n_themes": model.n_themes_, "n_subthemes": len(model.sub_ids_), "fitted_on": "comments",
+            "other": {"mentions": int((m["theme_id"] == OTHER).sum()),
+                      "share": round(float((m["theme_id"] == OTHER).mean()), 4),
+                      "similarity_floor": round(float(model.other_floor_), 4),
+                      "rule": f"best similarity below what the worst {model.other_share:.0%} of the fitted "
+                              f"comments reach, lowered so that at most {self.max_other_share:.0%} of the "
+                              "mentions are other"},
             "rule": f"largest k in [{model.min_themes}, {model.max_themes}] whose smallest theme holds "
                     f">= {model.min_theme_share:.0%} of comments and >= {model.min_theme_size} comments"
                     if not model.n_themes else "fixed",
@@ -56,15 +67,15 @@ class Discover(Stage):
 
     @staticmethod
     def _candidates(state: State, model: ThemeModel, min_size: int = 10) -> None:
-        """Applying a saved model: comments that fit no theme as well as 95% of the comments it
-        was fitted on did are grouped into candidate new themes (Ward, at most five)."""
+        """Applying a saved model: comments that fit no theme (``other``, also flagged as
+        ``new_material``) are grouped into candidate new themes (Ward, at most five)."""
         from collections import Counter
 
         from ..text.lemmas import content_terms
 
-        floor = getattr(model, "fit_floor_", None)
+        floor = model.other_floor_
         c = state.comments
-        low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
+        low = np.flatnonzero(c["primary_theme"].to_numpy() == OTHER)
         groups = []
         if len(low) >= min_size:
             from scipy.cluster.hierarchy import fcluster, linkage
@@ -81,7 +92,7 @@ class Discover(Stage):
                                                                                 c["language"].iat[i])))
                 groups.append({"comments": len(rows), "keywords": [w for w, _ in words.most_common(8)],
                                "example_ids": [str(c["id"].iat[i]) for i in rows[:5]]})
-        c["fits_no_theme"] = False
-        c.loc[c.index[low], "fits_no_theme"] = True
+        c["new_material"] = False
+        c.loc[c.index[low], "new_material"] = True
         state.summary["candidates"] = {"fit_floor": floor, "comments_below": len(low),
                                        "groups": sorted(groups, key=lambda g: -g["comments"])}

@@ -18,6 +18,7 @@ from .. import metrics
 from ..breakdown import emerging_themes, period_labels, period_table, segment_table
 from ..errors import ThemesError
 from ..impact import driver_impact, sentiment_impact, theme_impact
+from ..theme_model import OTHER
 from .base import Stage, State, register
 
 PRIORITY_RULE = ("fix now: lowers the metric (q < 0.05) and at least the median share; monitor: lowers it, "
@@ -37,6 +38,21 @@ def _priority(impact: np.ndarray, significant: np.ndarray, share: np.ndarray) ->
     return out
 
 
+def _membership(n: int, primary: pd.Series, mention_comment: pd.Series, mention_theme: pd.Series,
+                ids: list[str]) -> np.ndarray:
+    """(n comments, len(ids)) booleans: a comment mentions its primary theme and the theme of
+    each of its clauses (ids not in ``ids``, such as "" for no sub-theme, are ignored)."""
+    col = {t: i for i, t in enumerate(ids)}
+    member = np.zeros((n, len(ids)), dtype=bool)
+    rows = mention_theme.map(col).to_numpy()
+    known = ~np.isnan(rows.astype(float))
+    member[mention_comment.to_numpy()[known], rows[known].astype(int)] = True
+    rows = primary.map(col).to_numpy()
+    known = ~np.isnan(rows.astype(float))
+    member[np.flatnonzero(known), rows[known].astype(int)] = True
+    return member
+
+
 @register
 class Impact(Stage):
     name = "impact"
@@ -54,35 +70,27 @@ class Impact(Stage):
 
     def run(self, state: State) -> None:
         c, m, themes = state.comments, state.mentions, state.themes
-        ids = themes["theme_id"].tolist()
-        col = {t: i for i, t in enumerate(ids)}
         n = len(c)
         seed = state.options.get("seed", 42)
         scale: metrics.Scale = state.options.get("scale") or metrics.NPS
+        values = scale.values(c["score"].to_numpy(dtype=float))
+        has_scores = bool(np.isfinite(values).any())
 
-        # a comment mentions its primary theme and the theme of each of its clauses
-        member = np.zeros((n, len(ids)), dtype=bool)
-        member[m["comment"].to_numpy(), m["theme_id"].map(col).to_numpy()] = True
-        member[np.arange(n), c["primary_theme"].map(col).to_numpy()] = True
+        level = themes["parent_id"].fillna("").to_numpy() == ""
+        top, subs = themes[level].copy(), themes[~level].copy()
+        ids = top["theme_id"].tolist()
+        member = _membership(n, c["primary_theme"], m["comment"], m["theme_id"], ids)
         state.theme_member = pd.DataFrame(member, columns=ids)
         # the comment's themes: the primary one first, then the others in the order mentioned
         first = m.groupby(["comment", "theme_id"], sort=False)["order"].min().reset_index()
         others = first.sort_values(["comment", "order"]).groupby("comment")["theme_id"].agg(list)
         c["themes"] = [";".join(dict.fromkeys([p, *others.get(i, [])])) for i, p in enumerate(c["primary_theme"])]
+        subs_mentioned = m[m["subtheme_id"] != ""].groupby("comment")["subtheme_id"].agg(list)
+        c["subthemes"] = [";".join(dict.fromkeys([s for s in (p, *subs_mentioned.get(i, [])) if s]))
+                          for i, p in enumerate(c["primary_subtheme"])]
 
-        values = scale.values(c["score"].to_numpy(dtype=float))
-        has_scores = bool(np.isfinite(values).any())
-        n_comments = member.sum(axis=0)
-        share = n_comments / max(n, 1)
-        themes["n_comments"] = n_comments
-        themes["share"] = np.round(share, 4)
-        themes["sentiment"] = m.groupby("theme_id")["sentiment"].mean().reindex(ids).round(3).to_numpy()
-
-        kw = dict(n_boot=self.bootstrap, seed=seed, level=self.level)
+        top = self._figures(state, top, member, values, has_scores, scale, "theme_id")
         if has_scores:
-            loo = theme_impact(values, member, factor=scale.factor, **kw)
-            driver = driver_impact(values, member, factor=scale.factor, alpha=self.ridge_alpha, **kw)
-            ranking = driver if self.rank_by == "driver" else loo
             low, high = metrics.bootstrap_interval(values, scale.factor, n_boot=2000, seed=seed, level=self.level)
             state.summary["nps"] = {
                 "scale": scale.name, "unit": scale.unit, "value": round(scale.metric(values), 2),
@@ -91,33 +99,15 @@ class Impact(Stage):
                 "method": "percentile bootstrap over respondents (multinomial on answer counts), "
                           f"2000 draws, seed {seed}",
             }
-            themes["nps_with"] = np.round(loo.with_value, 2)
-            themes["nps_without"] = np.round(loo.without_value, 2)
-            themes["effect"] = np.round(driver.with_value, 2)
-            for name, res in (("impact_loo", loo), ("impact_driver", driver)):
-                themes[name] = np.round(res.impact, 2)
-                themes[f"{name}_low"] = np.round(res.low, 2)
-                themes[f"{name}_high"] = np.round(res.high, 2)
         else:
-            ranking = sentiment_impact(c["sentiment"].to_numpy(), member, **kw)
             state.summary["nps"] = None
-            themes["nps_with"] = np.nan
-            themes["nps_without"] = np.nan
-
-        themes["impact"] = np.round(ranking.impact, 2)
-        themes["impact_low"] = np.round(ranking.low, 2)
-        themes["impact_high"] = np.round(ranking.high, 2)
-        themes["crosses_zero"] = ~((ranking.low > 0) | (ranking.high < 0))
-        q = ranking.q_value
-        themes["q_value"] = np.round(q, 4)
-        themes["significant"] = q < 0.05
-        themes["priority"] = _priority(ranking.impact, themes["significant"].to_numpy(), share)
-        self._cross_groups(state, themes, ids, scale)
-        order = np.argsort(np.where(np.isnan(ranking.impact), np.inf, ranking.impact), kind="stable")
-        rank = np.empty(len(ids), int)
-        rank[order] = np.arange(1, len(ids) + 1)
-        themes["rank"] = rank
         state.summary["impact"] = self._describe(has_scores, scale, seed)
+        if len(subs):
+            # sub-themes get their own key-driver model: together with their parents they would
+            # be collinear (a parent is the union of its sub-themes)
+            sub_member = _membership(n, c["primary_subtheme"], m["comment"], m["subtheme_id"],
+                                     subs["theme_id"].tolist())
+            subs = self._figures(state, subs, sub_member, values, has_scores, scale, "subtheme_id")
 
         segments = state.options.get("segments") or []
         if segments and has_scores:
@@ -130,15 +120,61 @@ class Impact(Stage):
             c["period"] = labels
             state.tables["periods"] = period_table(values, member, ids, labels, scale, seed=seed, level=self.level)
             emerging = emerging_themes(member, labels)
-            themes["share_latest_period"] = emerging["share_latest"].to_numpy()
-            themes["share_before"] = emerging["share_before"].to_numpy()
-            themes["emerging"] = emerging["emerging"].to_numpy()
+            top["share_latest_period"] = emerging["share_latest"].to_numpy()
+            top["share_before"] = emerging["share_before"].to_numpy()
+            top["emerging"] = emerging["emerging"].to_numpy()
             state.summary["periods"] = {"period": period, "latest": max(set(labels) - {""}, default=""),
                                         "emerging": [ids[i] for i in np.flatnonzero(emerging["emerging"])]}
-        state.themes = themes.sort_values("rank").reset_index(drop=True)
+        state.themes = pd.concat([top.sort_values("rank"), subs.sort_values("rank") if len(subs) else subs],
+                                 ignore_index=True)
+
+    def _figures(self, state: State, themes: pd.DataFrame, member: np.ndarray, values: np.ndarray,
+                 has_scores: bool, scale: metrics.Scale, mention_column: str) -> pd.DataFrame:
+        """The figures of one level of themes (top level or sub-themes) from its membership matrix."""
+        ids = themes["theme_id"].tolist()
+        m = state.mentions
+        kw = dict(n_boot=self.bootstrap, seed=state.options.get("seed", 42), level=self.level)
+        n_comments = member.sum(axis=0)
+        share = n_comments / max(len(member), 1)
+        themes["n_comments"] = n_comments
+        themes["share"] = np.round(share, 4)
+        themes["sentiment"] = m.groupby(mention_column)["sentiment"].mean().reindex(ids).round(3).to_numpy()
+        if has_scores:
+            loo = theme_impact(values, member, factor=scale.factor, **kw)
+            driver = driver_impact(values, member, factor=scale.factor, alpha=self.ridge_alpha, **kw)
+            ranking = driver if self.rank_by == "driver" else loo
+            themes["nps_with"] = np.round(loo.with_value, 2)
+            themes["nps_without"] = np.round(loo.without_value, 2)
+            themes["effect"] = np.round(driver.with_value, 2)
+            for name, res in (("impact_loo", loo), ("impact_driver", driver)):
+                themes[name] = np.round(res.impact, 2)
+                themes[f"{name}_low"] = np.round(res.low, 2)
+                themes[f"{name}_high"] = np.round(res.high, 2)
+        else:
+            ranking = sentiment_impact(state.comments["sentiment"].to_numpy(), member, **kw)
+            themes["nps_with"] = np.nan
+            themes["nps_without"] = np.nan
+        themes["impact"] = np.round(ranking.impact, 2)
+        themes["impact_low"] = np.round(ranking.low, 2)
+        themes["impact_high"] = np.round(ranking.high, 2)
+        themes["crosses_zero"] = ~((ranking.low > 0) | (ranking.high < 0))
+        q = ranking.q_value
+        themes["q_value"] = np.round(q, 4)
+        themes["significant"] = q < 0.05
+        is_other = themes["theme_id"].to_numpy() == OTHER
+        themes["priority"] = _priority(ranking.impact, themes["significant"].to_numpy(), share)
+        themes.loc[is_other, "priority"] = OTHER  # what fits no theme is read, not fixed
+        self._cross_groups(state, themes, ids, scale, mention_column)
+        # ranked by impact, most harmful first; the other bucket last
+        order = np.lexsort((np.where(np.isnan(ranking.impact), np.inf, ranking.impact), is_other))
+        rank = np.empty(len(ids), int)
+        rank[order] = np.arange(1, len(ids) + 1)
+        themes["rank"] = rank
+        return themes
 
     @staticmethod
-    def _cross_groups(state: State, themes: pd.DataFrame, ids: list[str], scale: metrics.Scale) -> None:
+    def _cross_groups(state: State, themes: pd.DataFrame, ids: list[str], scale: metrics.Scale,
+                      mention_column: str) -> None:
         """Complaints among the most satisfied and praise among the least: per theme, the
         number of top-group respondents with a negative mention of it, and the reverse."""
         m = state.mentions
@@ -146,7 +182,7 @@ class Impact(Stage):
         top = m[(group == scale.top) & (m["sentiment_label"] == "negative")]
         bottom = m[(group == scale.bottom) & (m["sentiment_label"] == "positive")]
         for column, rows in (("negative_among_top", top), ("positive_among_bottom", bottom)):
-            counts = rows.groupby("theme_id")["comment"].nunique().reindex(ids).fillna(0)
+            counts = rows.groupby(mention_column)["comment"].nunique().reindex(ids).fillna(0)
             themes[column] = counts.astype(int).to_numpy()
 
     def _describe(self, has_scores: bool, scale: metrics.Scale, seed: int) -> dict:

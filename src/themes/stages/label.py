@@ -1,5 +1,8 @@
-"""label: mentions (span, language, theme_id, similarity) -> themes (theme_id, parent_id, label,
-keywords, keywords_by_language, examples)."""
+"""label: mentions (span, language, theme_id, subtheme_id, similarity) -> themes (theme_id,
+parent_id, label, keywords, keywords_by_language, examples, example_ids, n_mentions).
+
+One row per theme, then one per sub-theme (``parent_id`` set), and an ``other`` row when some
+mentions fit no theme."""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ import pandas as pd
 
 from ..labels import label_themes
 from ..privacy import mask_pii
+from ..theme_model import OTHER
 from .base import Stage, State, register
+
+OTHER_LABEL = "(other: fits no theme)"
 
 
 @register
@@ -24,8 +30,30 @@ class Label(Stage):
 
     def run(self, state: State) -> None:
         m = state.mentions
-        ids = list(dict.fromkeys(state.theme_model.theme_ids_))  # merged themes share an id
-        theme_of = m["theme_id"].map({t: i for i, t in enumerate(ids)}).to_numpy()
+        model = state.theme_model
+        ids = list(dict.fromkeys(model.theme_ids_))  # merged themes share an id
+        if (m["theme_id"] == OTHER).any() or (state.comments["primary_theme"] == OTHER).any():
+            ids.append(OTHER)
+        top = self._rows(state, m, ids, m["theme_id"].to_numpy())
+        top.loc[top["theme_id"] == OTHER, "label"] = OTHER_LABEL
+        tables = [top]
+        # sub-themes: labelled against their siblings, so the label says what sets each apart
+        reported = np.asarray(model.theme_ids_, dtype=object)
+        parent_of = {sub: reported[parent] for sub, parent in zip(model.sub_ids_, model.sub_parent_)}
+        for parent in ids:
+            subs = [sub for sub in dict.fromkeys(model.sub_ids_) if parent_of[sub] == parent]
+            rows = m[(m["theme_id"] == parent) & m["subtheme_id"].isin(subs)]
+            if len(subs) < 2 or rows.empty:
+                continue
+            table = self._rows(state, rows, subs, rows["subtheme_id"].to_numpy())
+            table["parent_id"] = parent
+            tables.append(table)
+        state.themes = pd.concat(tables, ignore_index=True)
+
+    def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray) -> pd.DataFrame:
+        """One row per id in ``ids``: label, keywords and central quotes of the mentions ``m``
+        (``assigned`` holds each mention's id)."""
+        theme_of = pd.Series(assigned).map({t: i for i, t in enumerate(ids)}).to_numpy()
         mask = state.options.get("mask", True)
         labels = label_themes(m["span"].tolist(), m["language"].tolist(), theme_of, m["similarity"].to_numpy(),
                               len(ids), n_keywords=self.n_keywords, n_examples=self.n_examples,
@@ -38,7 +66,7 @@ class Label(Stage):
             return text if len(text) <= self.example_chars else text[: self.example_chars - 1] + "…"
 
         given = state.options.get("theme_labels") or {}  # a codeframe's labels win over computed ones
-        state.themes = pd.DataFrame({
+        return pd.DataFrame({
             "theme_id": ids,
             "parent_id": "",
             "label": [given.get(t, lab.label) for t, lab in zip(ids, labels)],

@@ -74,7 +74,7 @@
   function rows(fig) {
     // unfiltered: the pipeline's figures (key driver, with intervals); filtered: recomputed here
     return D.themes.map((th, t) => ({
-      t, id: th.id, label: th.label, rank: th.rank, priority: th.priority, emerging: th.emerging,
+      t, id: th.id, label: th.id === "other" ? T.other_label : th.label, rank: th.rank, priority: th.priority, emerging: th.emerging,
       share: filtered() ? fig.themes[t].share : th.share,
       sentiment: filtered() ? fig.themes[t].sentiment : th.sentiment,
       impact: filtered() ? fig.themes[t].impact : th.impact,
@@ -213,7 +213,7 @@
 
   function heatmap(m) {
     const box = byId("segment-heatmap");
-    const cols = D.themes.slice().sort((a, b) => a.rank - b.rank).slice(0, 8);
+    const cols = D.themes.filter((th) => !th.parent && th.id !== "other").sort((a, b) => a.rank - b.rank).slice(0, 8);
     const segs = Object.entries(D.segments);
     if (!segs.length) { box.textContent = "–"; return; }
     const lines = [];
@@ -353,8 +353,10 @@
     const list = rows(fig);
     byId("filter-note").textContent = D.summary.metric ? (filtered() ? T.filtered_note : T.full_note) : T.no_scores;
     headline(fig);
-    impactChart(list);
-    quadrant(list);
+    // the charts compare top-level themes; sub-themes are read in the table, under their parent
+    const top = list.filter((r) => !D.themes[r.t].parent);
+    impactChart(top);
+    quadrant(top);
     lineChart(byId("trend-chart"), D.periods, perPeriod(m, null), fmtS);
     table(list);
     drill(m);
