@@ -165,7 +165,7 @@ def test_what_fits_no_theme_goes_to_other_and_the_share_is_capped():
     assert (found.theme_id == "other").mean() > 0.9
     assert (found.subtheme_id[found.theme_id == "other"] == "").all()
     fitted = model.assign(X, langs)
-    assert (fitted.theme_id == "other").mean() <= 0.05 + 1e-9  # the worst-fitting 5%
+    assert (fitted.theme_id == "other").mean() <= 0.01  # clean planted data: (almost) nothing is other
     both = np.vstack([X, noise])
     both_langs = np.concatenate([langs, np.array(["en"] * len(noise), dtype=object)])
     model.cap_other(model.assign(both, both_langs).similarity, max_share=0.02)

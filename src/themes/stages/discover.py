@@ -25,11 +25,11 @@ class Discover(Stage):
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
                  sample_size: int = 5000, refine_iter: int = 10, max_subthemes: int = 6,
-                 min_subtheme_share: float = 0.1, other_share: float = 0.05, max_other_share: float = 0.1):
+                 min_subtheme_share: float = 0.1, other_fence: float = 1.5, max_other_share: float = 0.1):
         self.params = dict(min_themes=min_themes, max_themes=max_themes, n_themes=n_themes,
                            min_theme_share=min_theme_share, min_theme_size=min_theme_size, center=center,
                            sample_size=sample_size, refine_iter=refine_iter, max_subthemes=max_subthemes,
-                           min_subtheme_share=min_subtheme_share, other_share=other_share)
+                           min_subtheme_share=min_subtheme_share, other_fence=other_fence)
         self.max_other_share = max_other_share
 
     def run(self, state: State) -> None:
@@ -56,9 +56,9 @@ class Discover(Stage):
             "other": {"mentions": int((m["theme_id"] == OTHER).sum()),
                       "share": round(float((m["theme_id"] == OTHER).mean()), 4),
                       "similarity_floor": round(float(model.other_floor_), 4),
-                      "rule": f"best similarity below what the worst {model.other_share:.0%} of the fitted "
-                              f"comments reach, lowered so that at most {self.max_other_share:.0%} of the "
-                              "mentions are other"},
+                      "rule": f"best similarity below Q1 - {model.other_fence} x IQR of the fitted comments' "
+                              f"(an outlier), lowered so that at most {self.max_other_share:.0%} of the mentions "
+                              "are other"},
             "rule": f"largest k in [{model.min_themes}, {model.max_themes}] whose smallest theme holds "
                     f">= {model.min_theme_share:.0%} of comments and >= {model.min_theme_size} comments"
                     if not model.n_themes else "fixed",
@@ -67,15 +67,16 @@ class Discover(Stage):
 
     @staticmethod
     def _candidates(state: State, model: ThemeModel, min_size: int = 10) -> None:
-        """Applying a saved model: comments that fit no theme (``other``, also flagged as
-        ``new_material``) are grouped into candidate new themes (Ward, at most five)."""
+        """Applying a saved model: comments that fit no theme as well as 95% of the comments it
+        was fitted on did (``new_material``; ``other`` ones among them) are grouped into
+        candidate new themes (Ward, at most five)."""
         from collections import Counter
 
         from ..text.lemmas import content_terms
 
-        floor = model.other_floor_
+        floor = model.fit_floor_
         c = state.comments
-        low = np.flatnonzero(c["primary_theme"].to_numpy() == OTHER)
+        low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
         groups = []
         if len(low) >= min_size:
             from scipy.cluster.hierarchy import fcluster, linkage

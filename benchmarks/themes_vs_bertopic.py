@@ -1,0 +1,217 @@
+"""`themes` and BERTopic side by side on labelled theme sets, on the same embeddings.
+
+    pip install bertopic            # benchmark environment only; not a dependency of themes
+    python benchmarks/themes_vs_bertopic.py [--sets airline,banking77,...] [--limit N]
+
+For each set (benchmarks/theme_sets.py) each method runs twice, each run in its own process
+(so peak RSS is its own): `themes` with seeds 1 and 2, BERTopic with its default settings
+(UMAP and HDBSCAN unseeded, as shipped) on the multilingual e5 embeddings `themes` computes
+(from its cache: embedding time is excluded for both). Printed per set and method:
+
+- NMI, ARI: comments' theme against the gold label (BERTopic's outliers count as one group);
+  fine_NMI: against a finer gold level where the set has one (banking77's 77 intents), for
+  `themes` with its sub-themes;
+- unassigned: share of mentions in `other` (themes) / of documents in topic -1 (BERTopic);
+- themes: number of themes (sub-themes in brackets);
+- NPMI, diversity: coherence of the top-10 keywords (document co-occurrence in the set itself,
+  word tokens, lower case) and the share of unique keywords across themes;
+- xling_purity (multilingual set): share of parallel sentence triples whose three translations
+  land in the same theme; per_theme: the mean over gold themes of that share;
+- stability: ARI between the two runs; time_s (the second run; `themes`: all stages but
+  embedding, incl. sentiment, labels and NPS impact), peak RSS of the run's process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+from common import need_shared, peak_rss_mb
+
+HERE = Path(__file__).resolve().parent
+TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def npmi_and_diversity(texts: list[str], topics: list[list[str]]) -> tuple[float, float]:
+    """Mean NPMI over keyword pairs of each topic (document co-occurrence; a pair never seen
+    together scores -1) and the share of unique keywords over all topics' keywords."""
+    docs = [set(TOKEN.findall(t.lower())) for t in texts]
+    index: dict[str, set[int]] = {}
+    for i, words in enumerate(docs):
+        for w in words:
+            index.setdefault(w, set()).add(i)
+    n = len(docs)
+
+    def docs_with(keyword: str) -> set[int]:
+        parts = TOKEN.findall(keyword.lower())
+        found = index.get(parts[0], set()) if parts else set()
+        for p in parts[1:]:
+            found = found & index.get(p, set())
+        return found
+
+    scores = []
+    for words in topics:
+        for a, b in itertools.combinations(words[:10], 2):
+            da, db = docs_with(a), docs_with(b)
+            both = len(da & db)
+            if not da or not db:
+                continue
+            if both == 0:
+                scores.append(-1.0)
+                continue
+            p_ab, p_a, p_b = both / n, len(da) / n, len(db) / n
+            scores.append(1.0 if p_ab == 1 else float(np.log(p_ab / (p_a * p_b)) / -np.log(p_ab)))
+    flat = [w for words in topics for w in words[:10]]
+    return (float(np.mean(scores)) if scores else float("nan"),
+            len(set(flat)) / len(flat) if flat else float("nan"))
+
+
+def run_themes(frame: pd.DataFrame, seed: int) -> dict:
+    import themes
+
+    data = frame[["text"]].copy()
+    if "language" in frame:
+        data["language"] = frame["language"]
+    started = time.perf_counter()
+    result = themes.analyze(data, text="text", lang="language" if "language" in frame else None,
+                            seed=seed, progress=False)
+    wall = time.perf_counter() - started
+    t = result.themes
+    top = t[(t["parent_id"] == "") & (t["theme_id"] != "other")]
+    timings = result.summary["timings_s"]
+    c = result.comments.sort_values("row")
+    return {
+        "labels": c["primary_theme"].tolist(), "fine": c["primary_subtheme"].replace("", "none").tolist(),
+        "keywords": [k.split("; ") for k in top["keywords"]],
+        "unassigned": float((result.mentions["theme_id"] == "other").mean()),
+        "themes": f"{len(top)} ({int((t['parent_id'] != '').sum())})",
+        "time_s": wall - timings.get("embed", 0.0), "rows": c["row"].tolist(),
+    }
+
+
+def run_bertopic(frame: pd.DataFrame, seed: int) -> dict:
+    from bertopic import BERTopic
+
+    from themes.embedding.encode import embed_texts
+    from themes.embedding.model import resolve_model
+    from themes.text.clean import clean_text
+
+    texts = [clean_text(t) for t in frame["text"]]  # what themes embeds, so the cache holds it
+    vectors, _ = embed_texts(texts, resolve_model(None))
+    started = time.perf_counter()
+    model = BERTopic()  # default settings (seed unused: UMAP/HDBSCAN as shipped)
+    topics, _ = model.fit_transform(texts, embeddings=vectors)
+    wall = time.perf_counter() - started
+    found = sorted(set(topics) - {-1})
+    return {
+        "labels": [str(t) for t in topics], "fine": None,
+        "keywords": [[w for w, _ in model.get_topic(t)][:10] for t in found],
+        "unassigned": float(np.mean(np.asarray(topics) == -1)),
+        "themes": str(len(found)), "time_s": wall, "rows": list(range(1, len(texts) + 1)),
+    }
+
+
+def child(set_name: str, method: str, seed: int, limit: int, out: Path) -> None:
+    import theme_sets
+
+    frame = theme_sets.SETS[set_name]()
+    if limit:
+        frame = frame.sample(n=min(limit, len(frame)), random_state=0).reset_index(drop=True)
+    result = (run_themes if method == "themes" else run_bertopic)(frame, seed)
+    result["peak_rss_mb"] = peak_rss_mb()
+    out.write_text(json.dumps(result))
+
+
+def evaluate(frame: pd.DataFrame, runs: list[dict]) -> dict:
+    last = runs[-1]
+    rows = np.asarray(last["rows"]) - 1  # themes may reject rows (e.g. empty); compare what it kept
+    gold = frame["gold"].to_numpy()[rows]
+    got = np.asarray(last["labels"])
+    out = {
+        "NMI": normalized_mutual_info_score(gold, got), "ARI": adjusted_rand_score(gold, got),
+        "fine_NMI": (normalized_mutual_info_score(frame["fine"].to_numpy()[rows], last["fine"] or got)
+                     if "fine" in frame else None),
+        "unassigned": last["unassigned"], "themes": last["themes"],
+    }
+    out["NPMI"], out["diversity"] = npmi_and_diversity(frame["text"].tolist(), last["keywords"])
+    if "group" in frame:
+        placed = pd.DataFrame({"group": frame["group"].to_numpy()[rows], "gold": gold, "got": got})
+        together = placed.groupby("group").agg(gold=("gold", "first"), same=("got", lambda s: s.nunique() == 1))
+        out["xling_purity"] = float(together["same"].mean())
+        out["per_theme"] = float(together.groupby("gold")["same"].mean().mean())
+    common = sorted(set(runs[0]["rows"]) & set(last["rows"]))
+    first = dict(zip(runs[0]["rows"], runs[0]["labels"]))
+    second = dict(zip(last["rows"], last["labels"]))
+    out["stability"] = adjusted_rand_score([first[r] for r in common], [second[r] for r in common])
+    out["time_s"] = last["time_s"]
+    out["peak_rss_mb"] = last["peak_rss_mb"]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sets", default="airline,semeval-restaurants,banking77,ru-restaurants,parallel-en-ru-lv")
+    parser.add_argument("--methods", default="themes,bertopic")
+    parser.add_argument("--limit", type=int, default=0, help="a seeded sample of N texts per set")
+    parser.add_argument("--child", nargs=4, metavar=("SET", "METHOD", "SEED", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        set_name, method, seed, out = args.child
+        child(set_name, method, int(seed), args.limit, Path(out))
+        return
+    need_shared()
+    import tempfile
+
+    import theme_sets
+
+    table = []
+    env = dict(os.environ, OMP_WAIT_POLICY="passive", TOKENIZERS_PARALLELISM="false")
+    for set_name in args.sets.split(","):
+        frame = theme_sets.SETS[set_name]()
+        if args.limit:
+            frame = frame.sample(n=min(args.limit, len(frame)), random_state=0).reset_index(drop=True)
+        for method in args.methods.split(","):
+            runs = []
+            for seed in (1, 2):
+                with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
+                    subprocess.run([sys.executable, __file__, "--limit", str(args.limit),
+                                    "--child", set_name, method, str(seed), tmp.name],
+                                   check=True, env=env, cwd=HERE)
+                    runs.append(json.loads(Path(tmp.name).read_text()))
+            row = {"set": set_name, "n": len(frame), "method": method, **evaluate(frame, runs)}
+            table.append(row)
+            print(json.dumps(row), flush=True)
+    out = pd.DataFrame(table)
+    for col in ("NMI", "ARI", "fine_NMI", "unassigned", "NPMI", "diversity", "xling_purity", "per_theme",
+                "stability"):
+        if col in out:
+            out[col] = out[col].astype(float).round(3)
+    out["time_s"] = out["time_s"].round(1)
+    out["peak_rss_mb"] = out["peak_rss_mb"].round(0).astype(int)
+    print()
+    print(out.to_string(index=False))
+    print()
+    print(out.to_markdown(index=False) if _has_tabulate() else out.to_csv(index=False))
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    main()
