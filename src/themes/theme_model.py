@@ -7,7 +7,10 @@ How it works, and why:
 1. Centre per language. Multilingual embeddings of different languages sit in different
    regions, and e5's cosines are compressed (unrelated texts ~0.8). Subtracting each
    language's mean removes both offsets, so a complaint clusters with its translations.
-2. Ward clustering of a seeded sample (at most ``sample_size`` rows), cut at every k in
+2. Ward clustering of a seeded sample (at most ``sample_size`` rows; below that, all rows, so
+   no seed enters at all), on the sample's top ``reduce_dims`` principal components (Ward's
+   cost is the pairwise distances: 128 of 384 dimensions run 3x faster at the same NMI on
+   the benchmark sets), cut at every k in
    [min_themes, max_themes]. Unless ``n_themes`` is set, k is the largest cut whose smallest
    theme still holds ``min_theme_share`` of the rows and at least ``min_theme_size`` rows: as
    fine as the data allows without slivers (a handful of comments is not a top-level theme).
@@ -90,7 +93,8 @@ def _validate(X, languages, name: str) -> tuple[np.ndarray, np.ndarray]:
 class ThemeModel(BaseEstimator):
     def __init__(self, n_themes: int | None = None, min_themes: int = 5, max_themes: int = 12,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
-                 min_language_count: int = 20, sample_size: int = 5000, refine_iter: int = 10,
+                 min_language_count: int = 20, sample_size: int = 20000, reduce_dims: int | None = 128,
+                 refine_iter: int = 10,
                  max_subthemes: int = 6, min_subtheme_share: float = 0.1, other_fence: float = 1.5,
                  seed: int = 42):
         self.n_themes = n_themes
@@ -101,6 +105,7 @@ class ThemeModel(BaseEstimator):
         self.center = center
         self.min_language_count = min_language_count
         self.sample_size = sample_size
+        self.reduce_dims = reduce_dims
         self.refine_iter = refine_iter
         self.max_subthemes = max_subthemes
         self.min_subtheme_share = min_subtheme_share
@@ -139,9 +144,10 @@ class ThemeModel(BaseEstimator):
         n = Z.shape[0]
         sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if n > self.sample_size else np.arange(n)
         Zs = Z[sample]
+        Ps = self._reduce(Zs)
         k_range = [self.n_themes] if self.n_themes else list(range(self.min_themes, self.max_themes + 1))
         k_range = sorted({max(1, min(k, len(Zs))) for k in k_range})
-        labels_by_k, _ = self._ward_cuts(Zs, k_range)
+        labels_by_k, _ = self._ward_cuts(Ps, k_range)
         # smallest theme's share of the sample at each cut
         self.selection_ = {k: float(np.bincount(lab).min() / len(lab)) for k, lab in labels_by_k.items()}
         floor = max(self.min_theme_share, self.min_theme_size / len(Zs))
@@ -157,20 +163,29 @@ class ThemeModel(BaseEstimator):
         self.centroids_ = centroids[order].astype(np.float32)
         self.theme_ids_ = [f"t{i + 1:02d}" for i in range(len(order))]
         self.n_themes_ = len(order)
-        self._fit_subthemes(Zs, (Zs @ self.centroids_.T).argmax(axis=1))
+        self._fit_subthemes(Zs, Ps, (Zs @ self.centroids_.T).argmax(axis=1))
         best = (Z @ self.centroids_.T).max(axis=1)
         q1, q3 = np.quantile(best, [0.25, 0.75])
         self.other_floor_ = float(q1 - self.other_fence * (q3 - q1))
         self.fit_floor_ = float(np.quantile(best, 0.05))
         return self
 
-    def _fit_subthemes(self, Zs: np.ndarray, rows: np.ndarray) -> None:
+    def _reduce(self, Zs: np.ndarray) -> np.ndarray:
+        """The rows on their top ``reduce_dims`` principal components (eigh of the covariance:
+        deterministic, and cheap for many rows of few dimensions)."""
+        if not self.reduce_dims or self.reduce_dims >= min(Zs.shape):
+            return Zs.astype(np.float64)
+        centred = (Zs - Zs.mean(axis=0)).astype(np.float64)
+        _, vectors = np.linalg.eigh(centred.T @ centred)
+        return centred @ vectors[:, ::-1][:, : self.reduce_dims]
+
+    def _fit_subthemes(self, Zs: np.ndarray, Ps: np.ndarray, rows: np.ndarray) -> None:
         subs, ids, parents = [], [], []
         for r, theme_id in enumerate(self.theme_ids_):
             members = Zs[rows == r]
             if self.max_subthemes < 2 or len(members) < 2 * self.min_theme_size:
                 continue
-            cuts, heights = self._ward_cuts(members, list(range(2, self.max_subthemes + 1)))
+            cuts, heights = self._ward_cuts(Ps[rows == r], list(range(2, self.max_subthemes + 1)))
             floor = max(self.min_subtheme_share, self.min_theme_size / len(members))
             fine_enough = [k for k, lab in cuts.items() if np.bincount(lab).min() / len(lab) >= floor]
             if not fine_enough:

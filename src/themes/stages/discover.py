@@ -24,11 +24,13 @@ class Discover(Stage):
 
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
-                 sample_size: int = 5000, refine_iter: int = 10, max_subthemes: int = 6,
+                 sample_size: int = 20000, reduce_dims: int | None = 128, refine_iter: int = 10,
+                 max_subthemes: int = 6,
                  min_subtheme_share: float = 0.1, other_fence: float = 1.5, max_other_share: float = 0.1):
         self.params = dict(min_themes=min_themes, max_themes=max_themes, n_themes=n_themes,
                            min_theme_share=min_theme_share, min_theme_size=min_theme_size, center=center,
-                           sample_size=sample_size, refine_iter=refine_iter, max_subthemes=max_subthemes,
+                           sample_size=sample_size, reduce_dims=reduce_dims, refine_iter=refine_iter,
+                           max_subthemes=max_subthemes,
                            min_subtheme_share=min_subtheme_share, other_fence=other_fence)
         self.max_other_share = max_other_share
 
