@@ -25,10 +25,16 @@ def embed_texts(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_
         model = load_model(spec.path)
         todo.sort(key=lambda i: len(unique[i]))
         bar = progress(total=len(todo), desc="embed", unit="text") if progress else None
-        for start in range(0, len(todo), batch_size * 8):
-            block = todo[start:start + batch_size * 8]
+        start = 0
+        while start < len(todo):
+            # fewer long texts per batch: attention memory grows with batch x length^2, and a
+            # batch of 64 texts of 512 tokens alone costs gigabytes
+            longest = len(unique[todo[min(start + batch_size * 8, len(todo)) - 1]]) // 3 + 8
+            size = int(min(batch_size, max(4, batch_size * 128 // longest)))
+            block = todo[start:start + size * 8]
+            start += len(block)
             batch = [spec.prefix + unique[i] for i in block]
-            out = model.encode(batch, batch_size=batch_size, normalize_embeddings=True,
+            out = model.encode(batch, batch_size=size, normalize_embeddings=True,
                                convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
             block_keys = [keys[i] for i in block]
             if cache:
