@@ -215,12 +215,15 @@ class ThemeModel(BaseEstimator):
 
     @staticmethod
     def _ward_cuts(Zs: np.ndarray, k_range: list[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
-        """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending)."""
-        from scipy.cluster.hierarchy import fcluster, linkage
+        """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending).
+        fastcluster's vector Ward needs O(n x d) memory where scipy's needs the n^2/2 distance
+        matrix (3.2 GB at 20,000 rows; 0.4 GB this way, same tree, ~2x the time)."""
+        import fastcluster
+        from scipy.cluster.hierarchy import fcluster
 
         if len(Zs) < 3:
             return {k: np.zeros(len(Zs), int) for k in k_range}, np.zeros(max(len(Zs) - 1, 0))
-        tree = linkage(Zs.astype(np.float64), method="ward")
+        tree = fastcluster.linkage_vector(np.ascontiguousarray(Zs, dtype=np.float64), method="ward")
         return {k: fcluster(tree, t=k, criterion="maxclust") - 1 for k in k_range}, tree[:, 2]
 
     # ------------------------------------------------------------ use

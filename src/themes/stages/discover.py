@@ -81,12 +81,15 @@ class Discover(Stage):
         low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
         groups = []
         if len(low) >= min_size:
-            from scipy.cluster.hierarchy import fcluster, linkage
-
             Z = model._center(state.comment_vectors[low], c["language"].to_numpy()[low])
             k = int(min(5, max(1, len(low) // (2 * min_size))))
-            labels = fcluster(linkage(Z.astype(np.float64), "ward"), t=k, criterion="maxclust") if k > 1 else \
-                np.ones(len(low), int)
+            # Ward on at most sample_size of them (seeded), the rest to the nearest group
+            rng = np.random.default_rng(state.options.get("seed", 42))
+            pick = np.sort(rng.choice(len(low), model.sample_size, replace=False)) \
+                if len(low) > model.sample_size else np.arange(len(low))
+            picked = model._ward_cuts(model._reduce(Z[pick]), [k])[0][k]
+            centres = np.stack([Z[pick][picked == g].mean(axis=0) for g in np.unique(picked)])
+            labels = (Z @ centres.T).argmax(axis=1)
             for g in sorted(set(labels)):
                 rows = low[labels == g]
                 if len(rows) < min_size:
