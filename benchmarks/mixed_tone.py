@@ -66,14 +66,14 @@ def main() -> None:
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
     from themes.sentiment import load_head
-    from themes.text.split import split_clauses
+    from themes.text.split import mention_core, split_clauses
 
     data = mixed_tone_set()
     head = load_head()
     spec = resolve_model()
     clauses = [split_clauses(t) for t in data["text"]]
     data["split_in_two"] = [len(c) == 2 for c in clauses]
-    flat = [c for cs in clauses for c in cs]
+    flat = [mention_core(c) for cs in clauses for c in cs]  # as the embed stage does
     vectors, _ = embed_texts(flat, spec)
     scores, labels = head.score(vectors)
     rows, k = [], 0

@@ -40,3 +40,31 @@ def test_analyze_prints_a_summary_and_writes_the_outputs(tmp_path, sample_csv):
     assert "columns text=comment" in proc.stderr  # the guess is printed
     themes = pd.read_csv(tmp_path / "out" / "themes.csv")
     assert len(themes) >= 5
+
+
+@pytest.mark.model
+def test_train_sentiment_then_use_it_and_calibrate_on_scores(tmp_path, sample_csv):
+    """The retrained route end to end: a labelled file -> a head folder -> a run that uses it,
+    re-calibrated on the export's promoters and detractors, which the summary reports."""
+    sample = pd.read_csv(sample_csv)
+    labelled = pd.DataFrame({  # the sample's own scores as a stand-in for human labels
+        "comment": sample["comment"],
+        "tone": pd.to_numeric(sample["nps"], errors="coerce").map(
+            lambda s: "" if pd.isna(s) else -1 if s <= 6 else 0 if s <= 8 else 1),
+    })
+    labelled.to_csv(tmp_path / "labelled.csv", index=False)
+    head = tmp_path / "head"
+    proc = run("train-sentiment", str(tmp_path / "labelled.csv"), "--text", "comment", "--label", "tone",
+               "--out", str(head))
+    assert proc.returncode == 0, proc.stderr
+    assert (head / "head.json").exists() and (head / "weights.npz").exists()
+    assert "trained on" in proc.stdout
+    proc = run("analyze", str(sample_csv), "--out", str(tmp_path / "out"), "--sentiment-model", str(head),
+               "--calibrate-sentiment", "--no-report", "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert "sentiment calibrated on scores: offset" in proc.stdout
+    summary = pd.read_json(tmp_path / "out" / "summary.json", typ="series")
+    cal = summary["sentiment_calibration"]
+    assert cal["n_top"] > 30 and cal["n_bottom"] > 30
+    assert 0 <= cal["agreement_before"] <= 1 and 0 <= cal["agreement_after"] <= 1
+    assert summary["sentiment_model"]["name"] == str(head)

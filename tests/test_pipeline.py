@@ -11,7 +11,7 @@ from themes.stages import STAGES, State, build_stage
 def test_default_pipeline_builds_every_stage_in_order():
     config = load_config()
     assert [name for name, _ in config.stages] == ["clean", "language", "split", "embed", "discover",
-                                                   "sentiment", "label", "impact"]
+                                                   "sentiment", "flags", "label", "impact"]
     for name, params in config.stages:
         assert build_stage(name, params).name == name
 

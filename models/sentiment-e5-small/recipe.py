@@ -5,6 +5,10 @@ Only sets whose licence allows shipping derived weights are used:
   - en_vader_groundtruth_snippets (MIT): mean human rating > 0.5 positive, < -0.5 negative, else neutral
   - lv_tweets_gov_sentiment (MIT) and lv_peisenieks_tweets_sentiment (MIT): the 80% training
     split (by a hash of the text; the other 20% is the held-out evaluation split in benchmarks/)
+  - project_sentences.csv (written by the project, same licence as the code): short feedback clauses
+    in en/ru/lv, weighted up because short single-aspect clauses are what theme mentions look like
+    and tweets/reviews teach little about them. Their aspects are disjoint from the mixed-tone
+    benchmark's (benchmarks/mixed_tone.py), which therefore still measures generalisation.
 Non-commercial or research-only sets (airline tweets, SentiRuEval, ...) are never used here.
 
     python models/sentiment-e5-small/recipe.py [--shared ../shared/data]
@@ -18,6 +22,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 HERE = Path(__file__).resolve().parent
@@ -70,6 +75,14 @@ def latvian(shared: Path) -> pd.DataFrame:
     return both[~both["text"].map(in_test_split)]
 
 
+def project() -> pd.DataFrame:
+    rows = pd.read_csv(HERE / "project_sentences.csv")
+    return pd.DataFrame({"text": rows["text"], "label": rows["label"], "source": "project"})
+
+
+PROJECT_WEIGHT = 20.0  # ~320 clauses beside ~9,000 tweets/reviews; chosen on the lv/ru/en dev figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", default=str(HERE.parents[1].parent / "shared" / "data"))
@@ -85,7 +98,7 @@ def main() -> None:
     from themes.sentiment import train_head
     from themes.text.clean import clean_text
 
-    data = pd.concat([booking(shared), vader(shared), latvian(shared)], ignore_index=True)
+    data = pd.concat([booking(shared), vader(shared), latvian(shared), project()], ignore_index=True)
     data["text"] = data["text"].map(clean_text)
     data = data[data["text"].str.len() > 2].drop_duplicates("text").reset_index(drop=True)
     print(data.groupby(["source", "label"]).size().to_string(), file=sys.stderr)
@@ -93,11 +106,14 @@ def main() -> None:
     from tqdm import tqdm
 
     X, _ = embed_texts(data["text"].tolist(), spec, progress=tqdm)
-    head = train_head(X, data["label"].to_numpy(), C=2.0, info={
+    weight = np.where(data["source"] == "project", PROJECT_WEIGHT, 1.0)
+    head = train_head(X, data["label"].to_numpy(), sample_weight=weight, balanced=False, info={
         "embedding_model": spec.name,
         "embedding_fingerprint": spec.heads_fit,
         "training_data": {s: int(n) for s, n in data["source"].value_counts().items()},
-        "licences": {"booking": "CC0", "vader": "MIT", "lv_gov": "MIT", "lv_peisenieks": "MIT"},
+        "licences": {"booking": "CC0", "vader": "MIT", "lv_gov": "MIT", "lv_peisenieks": "MIT",
+                     "project": "the project's own (MIT)"},
+        "project_weight": PROJECT_WEIGHT,
         "recipe": "models/sentiment-e5-small/recipe.py",
     })
     head.save(Path(args.out))

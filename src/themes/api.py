@@ -15,6 +15,7 @@ import pandas as pd
 from . import __version__
 from .config import PipelineConfig, load_config
 from .errors import ThemesError
+from .flags import FLAGS
 from .io.load import load_inputs
 from .io.write import write_csv
 from .pipeline import run_pipeline
@@ -31,7 +32,8 @@ THEME_COLUMNS = ["theme_id", "parent_id", "label", "keywords", "n_comments", "sh
                  "impact_loo", "impact_loo_low", "impact_loo_high", "impact_driver", "impact_driver_low",
                  "impact_driver_high", "negative_among_top", "positive_among_bottom",
                  "share_latest_period", "share_before", "emerging",
-                 "n_mentions", "keywords_by_language", "example_ids"]
+                 "n_mentions", "keywords_by_language", "example_ids",
+                 "anger_share", "disappointment_share", "gratitude_share", "effort_share"]
 
 
 @dataclass
@@ -112,7 +114,7 @@ def apply(model_folder: str | Path, data, **options) -> AnalysisResult:
     return analyze(data, theme_model=model, theme_labels=theme_labels, **options)
 
 
-ASSIGN_STAGES = ("clean", "language", "split", "embed", "discover", "sentiment")
+ASSIGN_STAGES = ("clean", "language", "split", "embed", "discover", "sentiment", "flags")
 
 
 def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None = None,
@@ -120,7 +122,8 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
            mask: bool = True) -> pd.DataFrame:
     """Themes, sentiment and language of each text from a saved theme model: the same stages
     as ``analyze`` up to sentiment, with the model applied instead of fitted.
-    Columns: id, language, sentiment, sentiment_label, primary_theme, label, themes."""
+    Columns: id, language, sentiment, sentiment_label, primary_theme, label, themes, flags (the
+    emotion/effort flags of the comment, when the pipeline has the flags stage)."""
     cfg = load_config(config)
     model, labels = load_theme_model(model_folder)
     sub_config = PipelineConfig(name=f"{cfg.name}:assign", seed=cfg.seed, source=cfg.source,
@@ -137,6 +140,7 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
         "sentiment_label": c["sentiment_label"], "primary_theme": c["primary_theme"],
         "label": c["primary_theme"].map(lambda t: labels.get(t, {}).get("label", "")),
         "themes": [list(dict.fromkeys([p, *clause_themes.get(i, [])])) for i, p in enumerate(c["primary_theme"])],
+        "flags": [[f for f in FLAGS if f in c and c[f].iat[i]] for i in range(len(c))],
     })
 
 
@@ -159,13 +163,16 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             label_language: str = "en", n_themes: int | None = None, seed: int | None = None,
             scale: str | None = None, period: str | None = None, join: str | Path | None = None,
             on: str | None = None, theme_model: Any = None, theme_labels: dict[str, str] | None = None,
-            mask: bool = True, progress: bool = False, say=None, on_stage=None) -> AnalysisResult:
+            mask: bool = True, calibrate_sentiment: bool = False, progress: bool = False, say=None,
+            on_stage=None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
     in ``source``) or a DataFrame. Column roles not given are guessed from header names.
     ``scale`` is nps, csat, ces or stars (detected from the scores when not given); ``period``
     is month or quarter (default) for the trend tables; ``join``/``on`` add customer data.
+    ``calibrate_sentiment`` re-fits the sentiment head's positive/negative balance on the
+    export's own promoters and detractors and reports the change in ``summary``.
     Raises ThemesError for problems the caller can fix (missing file, no text column, ...).
     """
     started = time.perf_counter()
@@ -206,13 +213,14 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
         "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
         "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
+        "calibrate_sentiment": calibrate_sentiment,
     })
     run_pipeline(state, cfg)
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)
     extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
-                                           "new_material")) if col in c]
+                                           "new_material", *FLAGS)) if col in c]
     comments = c[COMMENT_COLUMNS].copy()
     comments["text"] = comments["text"].map(masker)
     for col in extra:
@@ -221,7 +229,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         comments["date"] = pd.to_datetime(comments["date"]).dt.strftime("%Y-%m-%d").fillna("")
     if "text_column" in comments and not comments["text_column"].astype(bool).any():
         comments = comments.drop(columns="text_column")
-    mentions = state.mentions[MENTION_COLUMNS].copy()
+    mentions = state.mentions[MENTION_COLUMNS + [f for f in FLAGS if f in state.mentions]].copy()
     mentions["span"] = mentions["span"].map(masker)
     mentions["similarity"] = mentions["similarity"].round(4)
     themes = state.themes[[col for col in THEME_COLUMNS if col in state.themes]].copy()

@@ -44,6 +44,12 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
                    f"from {n['responses']} scored responses")
     else:
         typer.echo("no score column: themes are ranked by volume x negative sentiment")
+    cal = s.get("sentiment_calibration")
+    if cal:
+        typer.echo(f"sentiment calibrated on scores: offset {cal['offset']:+.2f}, {cal['top_group']}/"
+                   f"{cal['bottom_group']} agreement {cal['agreement_before']:.1%} -> {cal['agreement_after']:.1%}, "
+                   f"{cal['labels_changed']} comment labels changed" if "offset" in cal
+                   else f"sentiment not calibrated: {cal['why']}")
     other = counts.get("other_mentions", 0)
     typer.echo(f"themes found: {counts['themes']} with {counts.get('subthemes', 0)} sub-themes "
                f"({counts['mentions']} mentions; {other} = {other / max(counts['mentions'], 1):.1%} "
@@ -86,6 +92,8 @@ def analyze(
     seed: Annotated[int | None, typer.Option(help="Random seed (default: the pipeline's).")] = None,
     save_model: Annotated[Path | None, typer.Option(help="Also save the theme model here.")] = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
+    calibrate_sentiment: Annotated[bool, typer.Option(
+        "--calibrate-sentiment", help="Re-fit the sentiment head's balance on this export's scores.")] = False,
     report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html/.xlsx/summary.md.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -101,7 +109,7 @@ def analyze(
                      segments=segment, config=config, model=model, sentiment_model=sentiment_model,
                      default_language=default_language, label_language=label_language, n_themes=themes,
                      seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
-                     progress=not quiet, say=_say)
+                     calibrate_sentiment=calibrate_sentiment, progress=not quiet, say=_say)
     result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     print_summary(result, out)
     extra = "".join(f" {name}.csv" for name in result.tables)
@@ -188,7 +196,11 @@ def train_sentiment(
     head = train_head(X, labels[usable].to_numpy(), info={"embedding_model": spec.name, "source": str(file),
                                                          "embedding_fingerprint": spec.heads_fit})
     head.save(out)
-    typer.echo(f"trained on {int(usable.sum())} comments; wrote {out / 'head.json'}")
+    typer.echo(f"trained on {int(usable.sum())} comments; wrote {out}/head.json and weights.npz")
+    cal = head.info.get("calibration")
+    if cal:
+        typer.echo(f"calibrated on {cal['held_out_rows']} held-out comments: temperature {cal['temperature']}, "
+                   f"expected calibration error {cal['ece_before']:.3f} -> {cal['ece_after']:.3f}")
 
 
 @app.command()

@@ -1,12 +1,15 @@
-"""Sentiment from the sentence embeddings the pipeline computes anyway: a small multinomial
-logistic head, stored as plain JSON (weights, classes, the embedding model it expects).
+"""Sentiment from the sentence embeddings the pipeline computes anyway: a small head (an average of
+a few one-hidden-layer networks, or a single linear layer), stored as plain files in a folder:
+head.json (classes, temperature, training info) and weights.npz (float32 arrays, no pickle).
 
-score = P(positive) - P(negative), in -1..1; label = the most probable class.
+score = P(positive) - P(negative), in -1..1; label = the most probable class. The probabilities
+are temperature-calibrated on data held out from training, so P(label) is an honest confidence.
 """
 
 from __future__ import annotations
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,38 +19,65 @@ from .errors import ThemesError
 
 LABELS = ("negative", "neutral", "positive")
 
+Layer = tuple[np.ndarray, np.ndarray]  # weights (d_in, d_out), bias (d_out,)
+
+
+def _logits(member: list[Layer], X: np.ndarray) -> np.ndarray:
+    h = X
+    for i, (W, b) in enumerate(member):
+        h = h @ W + b
+        if i < len(member) - 1:
+            np.maximum(h, 0.0, out=h)  # ReLU between layers
+    return h
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    p = np.exp(z)
+    return p / p.sum(axis=1, keepdims=True)
+
 
 @dataclass
 class SentimentHead:
-    coef: np.ndarray  # (3, d)
-    intercept: np.ndarray  # (3,)
+    members: list[list[Layer]]  # each member: layers; probabilities are averaged over members
     classes: tuple[str, ...] = LABELS
+    temperature: float = 1.0
     info: dict = field(default_factory=dict)  # training data, model name, scores
 
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        if X.shape[1] != self.coef.shape[1]:
-            raise ThemesError(f"the sentiment head expects {self.coef.shape[1]}-d embeddings from "
+    @property
+    def dim(self) -> int:
+        return int(self.members[0][0][0].shape[0])
+
+    def member_logits(self, X: np.ndarray) -> list[np.ndarray]:
+        if X.shape[1] != self.dim:
+            raise ThemesError(f"the sentiment head expects {self.dim}-d embeddings from "
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
-        logits = X @ self.coef.T + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        X = np.asarray(X, dtype=np.float32)
+        return [_logits(m, X) for m in self.members]
 
-    def score(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def predict_proba(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities; ``shift`` (per-class logit offsets) is how a run re-calibrates."""
+        extra = 0.0 if shift is None else shift
+        return np.mean([_softmax(z / self.temperature + extra) for z in self.member_logits(X)], axis=0)
+
+    def score(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(score in -1..1, label) per row."""
-        p = self.predict_proba(X)
+        return self.score_proba(self.predict_proba(X, shift=shift))
+
+    def score_proba(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         neg, pos = self.classes.index("negative"), self.classes.index("positive")
-        labels = np.array(self.classes)[p.argmax(axis=1)]
-        return p[:, pos] - p[:, neg], labels
+        return p[:, pos] - p[:, neg], np.array(self.classes)[p.argmax(axis=1)]
 
     def save(self, folder: Path) -> None:
+        folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
+        arrays = {f"m{i}_{kind}{j}": a.astype(np.float32) for i, member in enumerate(self.members)
+                  for j, layer in enumerate(member) for kind, a in zip("Wb", layer)}
+        np.savez(folder / "weights.npz", **arrays)
         (folder / "head.json").write_text(json.dumps({
-            "classes": list(self.classes),
-            "coef": np.round(self.coef, 7).tolist(),
-            "intercept": np.round(self.intercept, 7).tolist(),
-            "info": self.info,
+            "format": 2, "classes": list(self.classes), "temperature": round(float(self.temperature), 6),
+            "members": [len(m) for m in self.members], "info": self.info,
         }, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
@@ -57,8 +87,17 @@ class SentimentHead:
             raise ThemesError(f"{folder}: no head.json (a sentiment model folder is made by "
                               "`themes train-sentiment`)")
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(np.array(data["coef"], dtype=np.float32), np.array(data["intercept"], dtype=np.float32),
-                   tuple(data["classes"]), data.get("info", {}))
+        if "coef" in data:  # format 1: one linear layer inline (heads trained before 0.2)
+            W = np.array(data["coef"], dtype=np.float32).T
+            members = [[(W, np.array(data["intercept"], dtype=np.float32))]]
+        else:
+            weights = Path(folder) / "weights.npz"
+            if not weights.exists():
+                raise ThemesError(f"{folder}: head.json without weights.npz")
+            with np.load(weights, allow_pickle=False) as arrays:
+                members = [[(arrays[f"m{i}_W{j}"], arrays[f"m{i}_b{j}"]) for j in range(n)]
+                           for i, n in enumerate(data["members"])]
+        return cls(members, tuple(data["classes"]), float(data.get("temperature", 1.0)), data.get("info", {}))
 
 
 DEFAULT_HEAD = "sentiment-e5-small"
@@ -74,28 +113,125 @@ def load_head(name: str | Path = DEFAULT_HEAD) -> SentimentHead:
     return head
 
 
-def train_head(X: np.ndarray, labels: list[str] | np.ndarray, *, C: float = 1.0, seed: int = 42,
-               info: dict | None = None) -> SentimentHead:
-    """Fit the head on embeddings and negative/neutral/positive labels (class-balanced)."""
-    from sklearn.linear_model import LogisticRegression
+def expected_calibration_error(proba: np.ndarray, labels: np.ndarray, classes=LABELS, bins: int = 10) -> float:
+    """ECE of the top-label confidence: |accuracy - confidence| averaged over equal-width bins."""
+    conf = proba.max(axis=1)
+    right = np.array(classes)[proba.argmax(axis=1)] == np.asarray(labels)
+    edges = np.minimum((conf * bins).astype(int), bins - 1)
+    return float(sum(abs(right[edges == b].mean() - conf[edges == b].mean()) * (edges == b).mean()
+                     for b in range(bins) if (edges == b).any()))
+
+
+def fit_temperature(logits: list[np.ndarray], y: np.ndarray) -> float:
+    """The temperature minimising held-out log-loss of the averaged member probabilities."""
+    from scipy.optimize import minimize_scalar
+
+    def nll(log_t: float) -> float:
+        p = np.mean([_softmax(z / np.exp(log_t)) for z in logits], axis=0)
+        return -float(np.log(p[np.arange(len(y)), y] + 1e-12).mean())
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-2.0, 2.0), method="bounded").x))
+
+
+def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top: str, bottom: str,
+                    min_each: int = 30) -> dict:
+    """Re-calibrate the head on an export's own scores: one offset between the positive and the
+    negative logit, fitted so that the top group's comments (promoters) read positive against
+    negative and the bottom group's (detractors) the reverse, both groups weighted equally.
+
+    Scores are a noisy label for the text (a detractor may write a neutral line), so only the
+    pos/neg balance moves, never the neutral class, and the offset is bounded. The returned
+    dict says what changed; ``shift`` is None when there are too few scored comments."""
+    from scipy.optimize import minimize_scalar
+
+    groups = np.asarray(groups)
+    is_top, is_bottom = groups == top, groups == bottom
+    report = {"top_group": top, "bottom_group": bottom, "n_top": int(is_top.sum()), "n_bottom": int(is_bottom.sum())}
+    if min(is_top.sum(), is_bottom.sum()) < min_each:
+        return report | {"shift": None, "why": f"needs at least {min_each} comments in each of {top} and {bottom}"}
+    neg, pos = head.classes.index("negative"), head.classes.index("positive")
+    logits = [z / head.temperature for z in head.member_logits(X[is_top | is_bottom])]
+    wants_pos = is_top[is_top | is_bottom]
+
+    def offsets(delta: float) -> np.ndarray:
+        shift = np.zeros(len(head.classes), np.float32)
+        shift[pos], shift[neg] = delta / 2, -delta / 2
+        return shift
+
+    def loss(delta: float) -> float:
+        p = np.mean([_softmax(z + offsets(delta)) for z in logits], axis=0)
+        share_pos = p[:, pos] / (p[:, pos] + p[:, neg] + 1e-12)
+        return -(np.log(share_pos[wants_pos] + 1e-12).mean() + np.log(1 - share_pos[~wants_pos] + 1e-12).mean()) / 2
+
+    delta = float(minimize_scalar(loss, bounds=(-4.0, 4.0), method="bounded").x)
+    shift = offsets(delta)
+
+    def agreement(labels: np.ndarray) -> float:
+        return round(float(((labels[is_top] == "positive").mean() + (labels[is_bottom] == "negative").mean()) / 2), 4)
+
+    before = head.score(X)[1]
+    after = head.score(X, shift=shift)[1]
+    return report | {"shift": shift, "offset": round(delta, 4), "agreement_before": agreement(before),
+                     "agreement_after": agreement(after), "labels_changed": int((before != after).sum()),
+                     "labels_changed_share": round(float((before != after).mean()), 4)}
+
+
+def train_head(X: np.ndarray, labels: list[str] | np.ndarray, *, sample_weight: np.ndarray | None = None,
+               members: int = 5, hidden: int = 128, alpha: float = 0.01, balanced: bool = True,
+               held_out: float = 0.1, seed: int = 42, info: dict | None = None) -> SentimentHead:
+    """Fit the head on embeddings and negative/neutral/positive labels.
+
+    ``members`` one-hidden-layer networks (seeds seed, seed+1, ...) are averaged; ``balanced``
+    weights classes equally; ``held_out`` of the rows (stratified) fit the temperature and are
+    where the calibration figures in ``info`` come from.
+    """
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
+    from sklearn.neural_network import MLPClassifier
 
     labels = np.asarray(labels)
     unknown = sorted(set(labels) - set(LABELS))
     if unknown:
         raise ThemesError(f"sentiment labels must be negative/neutral/positive, got {unknown}")
-    present = tuple(c for c in LABELS if c in set(labels))
+    present = [c for c in LABELS if c in set(labels)]
     if len(present) < 2:
         raise ThemesError("need at least two sentiment classes to train on")
-    clf = LogisticRegression(C=C, max_iter=3000, class_weight="balanced", random_state=seed)
-    clf.fit(X, labels)
-    coef = np.zeros((3, X.shape[1]), np.float32)
-    intercept = np.full(3, -30.0, np.float32)  # a class never seen gets ~zero probability
-    for row, cls in enumerate(clf.classes_):
-        coef[LABELS.index(cls)] = clf.coef_[row] if len(clf.classes_) > 2 else (
-            clf.coef_[0] if row == 1 else -clf.coef_[0]) / (1 if len(clf.classes_) > 2 else 2)
-        intercept[LABELS.index(cls)] = clf.intercept_[row] if len(clf.classes_) > 2 else (
-            clf.intercept_[0] if row == 1 else -clf.intercept_[0]) / (1 if len(clf.classes_) > 2 else 2)
-    return SentimentHead(coef, intercept, LABELS, dict(info or {}, n_train=len(labels)))
+    weight = np.ones(len(labels)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    if balanced:
+        for c in present:
+            weight[labels == c] *= len(labels) / (len(present) * (labels == c).sum())
+    counts = {c: int((labels == c).sum()) for c in present}
+    idx = np.arange(len(labels))
+    calibrate = held_out > 0 and min(counts.values()) >= 10
+    if calibrate:
+        fit_idx, cal_idx = train_test_split(idx, test_size=held_out, stratify=labels, random_state=seed)
+    else:
+        fit_idx, cal_idx = idx, idx[:0]
+    scale = 10.0  # e5 vectors are unit-length with small entries: scale up for the optimiser, fold back below
+    found = []
+    for k in range(members):
+        clf = MLPClassifier((hidden,), alpha=alpha, max_iter=300, early_stopping=len(fit_idx) >= 1000,
+                            random_state=seed + k)
+        with warnings.catch_warnings():  # small sets stop at max_iter; the held-out figures say how it went
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X[fit_idx] * scale, labels[fit_idx], sample_weight=weight[fit_idx])
+        (W0, W1), (b0, b1) = clf.coefs_, clf.intercepts_
+        if W1.shape[1] == 1:  # two classes: sklearn keeps one logit; spread it over the pair
+            W1, b1 = np.hstack([-W1 / 2, W1 / 2]), np.concatenate([-b1 / 2, b1 / 2])
+        out_W = np.zeros((hidden, 3), np.float32)
+        out_b = np.full(3, -30.0, np.float32)  # a class never seen gets ~zero probability
+        for col, cls in enumerate(clf.classes_):
+            out_W[:, LABELS.index(cls)], out_b[LABELS.index(cls)] = W1[:, col], b1[col]
+        found.append([((W0 * scale).astype(np.float32), b0.astype(np.float32)), (out_W, out_b)])
+    head = SentimentHead(found, LABELS, 1.0, dict(info or {}, n_train=len(labels), class_counts=counts))
+    if calibrate:
+        y_cal = np.array([LABELS.index(c) for c in labels[cal_idx]])
+        before = expected_calibration_error(head.predict_proba(X[cal_idx]), labels[cal_idx])
+        head.temperature = fit_temperature(head.member_logits(X[cal_idx]), y_cal)
+        after = expected_calibration_error(head.predict_proba(X[cal_idx]), labels[cal_idx])
+        head.info["calibration"] = {"held_out_rows": len(cal_idx), "temperature": round(head.temperature, 4),
+                                    "ece_before": round(before, 4), "ece_after": round(after, 4)}
+    return head
 
 
 def normalise_label(value) -> str | None:

@@ -113,6 +113,7 @@ class Assigned(BaseModel):
     primary_theme: str
     label: str
     themes: list[str]
+    flags: list[str] = Field(default_factory=list, description="anger, disappointment, gratitude, effort")
 
 
 class AssignResponse(BaseModel):

@@ -1,5 +1,7 @@
 """embed: mentions.span and comments.clean_text -> mention_vectors, comment_vectors.
 
+A mention is embedded without the contrast word that opens it (text.split.mention_core).
+
 Duplicates are embedded once (a one-clause comment is its own mention), the on-disk cache
 serves re-runs, and the rest is batched by length.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 from ..embedding.encode import embed_texts
 from ..embedding.model import resolve_model
+from ..text.split import mention_core
 from .base import Stage, State, register
 
 
@@ -27,7 +30,7 @@ class Embed(Stage):
 
     def run(self, state: State) -> None:
         spec = state.embedding
-        spans = state.mentions["span"].tolist()
+        spans = [mention_core(s) for s in state.mentions["span"]]
         texts = state.comments["clean_text"].tolist()
         vectors, stats = embed_texts(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
                                      progress=state.progress)

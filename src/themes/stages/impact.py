@@ -17,6 +17,7 @@ import pandas as pd
 from .. import metrics
 from ..breakdown import emerging_themes, period_labels, period_table, segment_table
 from ..errors import ThemesError
+from ..flags import FLAGS
 from ..impact import driver_impact, sentiment_impact, theme_impact
 from ..theme_model import OTHER
 from .base import Stage, State, register
@@ -139,6 +140,8 @@ class Impact(Stage):
         themes["n_comments"] = n_comments
         themes["share"] = np.round(share, 4)
         themes["sentiment"] = m.groupby(mention_column)["sentiment"].mean().reindex(ids).round(3).to_numpy()
+        for flag in (f for f in FLAGS if f in m):  # share of the theme's mentions with the flag
+            themes[f"{flag}_share"] = m.groupby(mention_column)[flag].mean().reindex(ids).round(3).to_numpy()
         if has_scores:
             loo = theme_impact(values, member, factor=scale.factor, **kw)
             driver = driver_impact(values, member, factor=scale.factor, alpha=self.ridge_alpha, **kw)

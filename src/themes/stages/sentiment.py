@@ -1,9 +1,13 @@
-"""sentiment: vectors -> comments.sentiment/sentiment_label and mentions.sentiment/sentiment_label."""
+"""sentiment: vectors -> comments.sentiment/sentiment_label and mentions.sentiment/sentiment_label.
+
+With calibrate_on_scores (or the run option calibrate_sentiment) and a score column, the head's
+positive/negative balance is first re-fitted on this export's promoters and detractors
+(sentiment.fit_score_shift); the summary says what that changed."""
 
 from __future__ import annotations
 
 from ..errors import ThemesError
-from ..sentiment import load_head
+from ..sentiment import fit_score_shift, load_head
 from .base import Stage, State, register
 
 
@@ -11,8 +15,9 @@ from .base import Stage, State, register
 class Sentiment(Stage):
     name = "sentiment"
 
-    def __init__(self, model: str = "sentiment-e5-small"):
+    def __init__(self, model: str = "sentiment-e5-small", calibrate_on_scores: bool = False):
         self.model = model
+        self.calibrate_on_scores = calibrate_on_scores
 
     def prepare(self, state: State) -> None:
         self.head = load_head(state.options.get("sentiment_model") or self.model)
@@ -25,10 +30,20 @@ class Sentiment(Stage):
                 "model with `themes train-sentiment ... --model <it>` and pass --sentiment-model DIR")
 
     def run(self, state: State) -> None:
-        head = self.head
+        head, shift = self.head, None
+        scale = state.options.get("scale")
+        if self.calibrate_on_scores or state.options.get("calibrate_sentiment"):
+            c = state.comments
+            if scale is None or "score" not in c or c["score"].isna().all():
+                state.summary["sentiment_calibration"] = {"shift": None, "why": "the export has no score column"}
+            else:
+                found = fit_score_shift(head, state.comment_vectors, state.comments["nps_group"].to_numpy(),
+                                        scale.top, scale.bottom)
+                shift = found.pop("shift")
+                state.summary["sentiment_calibration"] = found
         for table, vectors in ((state.comments, state.comment_vectors),
                                (state.mentions, state.mention_vectors)):
-            score, label = head.score(vectors)
+            score, label = head.score(vectors, shift=shift)
             table["sentiment"] = score.round(4)
             table["sentiment_label"] = label
         state.summary["sentiment_model"] = {k: v for k, v in head.info.items()

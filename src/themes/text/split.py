@@ -9,12 +9,11 @@ from .clean import letter_count
 
 # sentence ends, and contrastive conjunctions that start a new point, in en / ru / lv
 _SENTENCE = re.compile(r"(?<=[.!?…。])\s+|\n+|(?<=[!?])(?=[^\s!?])|\s*;\s*")
-_CONTRAST = re.compile(
-    r",?\s+(?=(?:but|however|although|though|whereas|yet|except|"
-    r"но|однако|зато|хотя|а вот|только|"
-    r"bet|taču|tomēr|lai gan|toties|tikai)\b\s+\w)",
-    re.IGNORECASE,
-)
+_CONNECTIVES = (r"(?:but|however|although|though|whereas|yet|except|"
+                r"но|однако|зато|хотя|а вот|только|"
+                r"bet|taču|tomēr|lai gan|toties|tikai)")
+_CONTRAST = re.compile(r",?\s+(?=" + _CONNECTIVES + r"\b\s+\w)", re.IGNORECASE)
+_LEADING_CONNECTIVE = re.compile(r"^" + _CONNECTIVES + r"\b[\s,]+(?=\w)", re.IGNORECASE)
 
 
 def split_clauses(text: str, *, min_letters: int = 3, max_clauses: int = 8) -> list[str]:
@@ -35,3 +34,10 @@ def split_clauses(text: str, *, min_letters: int = 3, max_clauses: int = 8) -> l
         head, tail = clauses[: max_clauses - 1], clauses[max_clauses - 1:]
         clauses = [*head, " ".join(tail)]
     return clauses
+
+
+def mention_core(span: str) -> str:
+    """The clause without the contrast word that opened it ("but the courier was rude" -> "the
+    courier was rude"): what gets embedded for themes and tone. The word says the tone turns,
+    not which way, and left in it pulls short clauses towards the tone of the other clause."""
+    return _LEADING_CONNECTIVE.sub("", span) or span
