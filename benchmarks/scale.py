@@ -1,7 +1,7 @@
 """How `themes` scales: synthetic exports of N comments through the default and the fast
 pipeline, with BERTopic on the same embeddings beside them.
 
-    python benchmarks/scale.py [--sizes 10000,100000] [--configs default,fast] [--bertopic]
+    python benchmarks/scale.py [--sizes 10000,100000] [--configs default,fast,dask] [--bertopic]
 
 Comments are recombined from sentences of ../shared/data sets (Booking hotel reviews' positive
 and negative parts, negative/positive airline tweets, Skytrax airline reviews, Russian bank and
@@ -10,6 +10,8 @@ an NPS score that follows the sentences' tone. Every run is a separate process w
 embedding cache (the converted models are shared), so the figures include embedding. Printed:
 wall time per stage, comments/s end to end, peak RSS of the process. With --bertopic, BERTopic
 (default settings) clusters the same embeddings (taken from the run's cache) in its own process.
+`dask` is the default pipeline with --engine dask on a LocalCluster of 2 one-thread workers; its
+peak RSS is the driver's, and workers_peak_rss_mb the largest worker's.
 """
 
 from __future__ import annotations
@@ -91,15 +93,21 @@ def run_child(args: argparse.Namespace) -> None:
         record = {"stages": {"bertopic": time.perf_counter() - started}, "themes": len(set(topics) - {-1}),
                   "unassigned": float(np.mean(np.asarray(topics) == -1))}
     else:
+        import resource
+
         import themes
 
-        result = themes.analyze(path, text="comment", score="nps", date="date", id="id", config=config)
+        engine = {"engine": "dask", "workers": 2} if config == "dask" else {}
+        result = themes.analyze(path, text="comment", score="nps", date="date", id="id",
+                                config=None if config == "dask" else config, **engine)
         result.save(out.parent / f"out-{config}", report=True)
         record = {"stages": result.summary["timings_s"], "themes": result.summary["counts"]["themes"],
                   "unassigned": result.summary["counts"]["other_mentions"] / result.summary["counts"]["mentions"],
                   "embedded": result.summary["embedding"]["computed"]}
     record["wall_s"] = time.perf_counter() - started
     record["peak_rss_mb"] = peak_rss_mb()
+    if config == "dask":  # the workers are (grand)children of this process, reaped by now
+        record["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     out.write_text(json.dumps(record))
 
 
@@ -140,6 +148,7 @@ def main() -> None:
             stages = record["stages"]
             rows.append({"comments": n, "pipeline": config, "wall_s": round(record["wall_s"], 1),
                          "comments/s": round(n / record["wall_s"], 1), "peak_rss_mb": round(record["peak_rss_mb"]),
+                         "workers_peak_rss_mb": round(record.get("workers_peak_rss_mb", 0)) or "",
                          "themes": record["themes"], "unassigned": round(record["unassigned"], 3),
                          **{f"{k}_s": round(v, 1) for k, v in stages.items() if k != "total"}})
             print(json.dumps(rows[-1]), flush=True)

@@ -163,7 +163,9 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             label_language: str = "en", n_themes: int | None = None, seed: int | None = None,
             scale: str | None = None, period: str | None = None, join: str | Path | None = None,
             on: str | None = None, theme_model: Any = None, theme_labels: dict[str, str] | None = None,
-            mask: bool = True, calibrate_sentiment: bool = False, progress: bool = False, say=None,
+            mask: bool = True, calibrate_sentiment: bool = False, engine: str = "local",
+            scheduler: str | None = None, workers: int = 2, partition_size: int = 5000,
+            progress: bool = False, say=None,
             on_stage=None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
@@ -173,6 +175,9 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     is month or quarter (default) for the trend tables; ``join``/``on`` add customer data.
     ``calibrate_sentiment`` re-fits the sentiment head's positive/negative balance on the
     export's own promoters and detractors and reports the change in ``summary``.
+    ``engine="dask"`` runs the per-row stages on a Dask cluster (``scheduler`` address, or a
+    LocalCluster of ``workers`` processes) in partitions of ``partition_size`` comments; the
+    result equals the local engine's.
     Raises ThemesError for problems the caller can fix (missing file, no text column, ...).
     """
     started = time.perf_counter()
@@ -215,7 +220,14 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
         "calibrate_sentiment": calibrate_sentiment,
     })
-    run_pipeline(state, cfg)
+    if engine == "dask":
+        from .dask_engine import run_dask
+
+        run_dask(state, cfg, scheduler=scheduler, workers=workers, partition_size=partition_size, say=say)
+    elif engine == "local":
+        run_pipeline(state, cfg)
+    else:
+        raise ThemesError(f"--engine must be local or dask, got '{engine}'")
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)

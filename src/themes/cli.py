@@ -94,6 +94,11 @@ def analyze(
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
     calibrate_sentiment: Annotated[bool, typer.Option(
         "--calibrate-sentiment", help="Re-fit the sentiment head's balance on this export's scores.")] = False,
+    engine: Annotated[str, typer.Option(help="local, or dask: per-row stages on a Dask cluster.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://host:8786); none: a local cluster.")] = None,
+    workers: Annotated[int, typer.Option(help="Workers of the local Dask cluster.")] = 2,
+    partition_size: Annotated[int, typer.Option(help="Comments per Dask partition.")] = 5000,
     report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html/.xlsx/summary.md.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -109,7 +114,8 @@ def analyze(
                      segments=segment, config=config, model=model, sentiment_model=sentiment_model,
                      default_language=default_language, label_language=label_language, n_themes=themes,
                      seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
-                     calibrate_sentiment=calibrate_sentiment, progress=not quiet, say=_say)
+                     calibrate_sentiment=calibrate_sentiment, engine=engine, scheduler=scheduler, workers=workers,
+                     partition_size=partition_size, progress=not quiet, say=_say)
     result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     print_summary(result, out)
     extra = "".join(f" {name}.csv" for name in result.tables)

@@ -94,11 +94,12 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
 
 
 def configure_threads() -> int:
-    """Threads = cores, and passive OpenMP waiting: spinning idle threads halve throughput
-    when another process is busy on the same cores."""
+    """Threads = cores (or THEMES_THREADS: a Dask worker gets its own share), and passive OpenMP
+    waiting: spinning idle threads halve throughput when another process is busy on the same cores."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return cores
+    if os.environ.get("THEMES_THREADS", "").isdigit() and int(os.environ["THEMES_THREADS"]) > 0:
+        return int(os.environ["THEMES_THREADS"])
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 @lru_cache(maxsize=2)

@@ -35,21 +35,37 @@ class Discover(Stage):
         self.max_other_share = max_other_share
 
     def run(self, state: State) -> None:
-        c, m = state.comments, state.mentions
         model = state.options.get("theme_model")
         if model is None:
-            params = dict(self.params, seed=state.options.get("seed", 42))
-            if state.options.get("n_themes"):
-                params["n_themes"] = state.options["n_themes"]
-            model = ThemeModel(**params).fit(state.comment_vectors, c["language"].to_numpy())
-            model.cap_other(model.assign(state.mention_vectors, m["language"].to_numpy()).similarity,
-                            self.max_other_share)
+            model = self.fit(state.comment_vectors, state.comments["language"].to_numpy(), state.options)
+            self.cap(model, model.assign(state.mention_vectors, state.mentions["language"].to_numpy()).similarity)
+        self.assign(state, model)
+        self.finish(state, model)
+
+    # The parts of run, in order; the dask engine calls them where the data lives (fit and
+    # finish on the driver, assign on the workers' partitions).
+    def fit(self, comment_vectors: np.ndarray, languages: np.ndarray, options: dict) -> ThemeModel:
+        params = dict(self.params, seed=options.get("seed", 42))
+        if options.get("n_themes"):
+            params["n_themes"] = options["n_themes"]
+        return ThemeModel(**params).fit(comment_vectors, languages)
+
+    def cap(self, model: ThemeModel, mention_similarity: np.ndarray) -> None:
+        """At most max_other_share of the mentions in ``other``: the fitted floor, lowered if needed."""
+        model.cap_other(mention_similarity, self.max_other_share)
+
+    @staticmethod
+    def assign(state: State, model: ThemeModel) -> None:
+        c, m = state.comments, state.mentions
         for table, vectors, theme_col, sub_col in ((m, state.mention_vectors, "theme_id", "subtheme_id"),
                                                    (c, state.comment_vectors, "primary_theme", "primary_subtheme")):
             found = model.assign(vectors, table["language"].to_numpy())
             table[theme_col] = found.theme_id
             table[sub_col] = found.subtheme_id
             table["similarity"] = found.similarity
+
+    def finish(self, state: State, model: ThemeModel) -> None:
+        m = state.mentions
         state.theme_model = model
         if state.options.get("theme_model") is not None:
             self._candidates(state, model)

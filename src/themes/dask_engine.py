@@ -1,0 +1,206 @@
+"""The pipeline on a Dask cluster (``--engine dask``): the same stages, the same result.
+
+Where each stage runs:
+  workers, per partition of the comments: clean, language, split, embed (the slow part),
+      then, with the theme model broadcast, the assignment half of discover, sentiment, flags;
+  driver: the fit half of discover (on the comment vectors, which it gathers: the model is fitted
+      exactly as the local engine fits it, on the same seeded sample) and the table-wide stages
+      label and impact (on the tables, without vectors).
+Mention vectors never leave the workers; the driver holds the tables and the comment vectors
+(384 float32 per comment: 1.5 GB per million comments).
+
+Partitions are contiguous slices of the loaded comments, so the result is the same as the local
+engine's for the same input, config and seed (tests/test_dask_engine.py); embeddings computed in
+different batches can differ in the last float bits, which the embedding cache removes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .config import PipelineConfig
+from .errors import ThemesError
+from .stages import State, build_stage
+
+ROW_STAGES = frozenset({"clean", "language", "split", "embed", "sentiment", "flags"})
+DRIVER_STAGES = frozenset({"label", "impact"})
+# run options that stay on the driver: callables, and what the driver-side stages alone use
+_DRIVER_ONLY = ("on_stage", "theme_model")
+
+
+def _plan(config: PipelineConfig) -> tuple[list, list, list]:
+    """Split the config into: row stages before discover, row stages after it, driver stages."""
+    names = [name for name, _ in config.stages]
+    unknown = [n for n in names if n not in ROW_STAGES | DRIVER_STAGES | {"discover"}]
+    if unknown:
+        raise ThemesError(f"the dask engine does not know how to distribute stage(s) {', '.join(unknown)}")
+    if names.count("discover") != 1:
+        raise ThemesError("the dask engine needs exactly one discover stage")
+    at = names.index("discover")
+    before, after = config.stages[:at], config.stages[at + 1:]
+    late = [n for n, _ in after if n in ROW_STAGES]
+    first_driver = next((i for i, (n, _) in enumerate(after) if n in DRIVER_STAGES), len(after))
+    if any(n in ROW_STAGES for n, _ in after[first_driver:]) or any(n in DRIVER_STAGES for n, _ in before):
+        raise ThemesError("the dask engine runs per-row stages before the table-wide ones (label, impact): "
+                          "reorder the pipeline")
+    return before, [(n, p) for n, p in after if n in late], [(n, p) for n, p in after if n in DRIVER_STAGES]
+
+
+# ---------------------------------------------------------------- worker tasks (module level: picklable)
+def _threads_for_this_worker() -> None:
+    try:
+        from distributed import get_worker
+
+        os.environ.setdefault("THEMES_THREADS", str(get_worker().state.nthreads))
+    except (ImportError, ValueError):
+        pass
+
+
+def _run_rows(state: State, stages: list[tuple[str, dict]]) -> State:
+    """Run row-local stages over one partition's state (on a worker)."""
+    _threads_for_this_worker()
+    built = [build_stage(name, params) for name, params in stages]
+    for stage in built:
+        stage.prepare(state)
+    timings = state.summary.setdefault("timings_s", {})
+    for stage in built:
+        started = time.perf_counter()
+        stage.run(state)
+        timings[stage.name] = round(time.perf_counter() - started, 3)
+    return state
+
+
+def _comment_vectors(state: State) -> tuple[np.ndarray, np.ndarray]:
+    return state.comment_vectors, state.comments["language"].to_numpy()
+
+
+def _mention_similarity(state: State, model) -> np.ndarray:
+    return model.assign(state.mention_vectors, state.mentions["language"].to_numpy()).similarity
+
+
+def _assign_then_rows(state: State, model, stages: list[tuple[str, dict]]) -> State:
+    from .stages.discover import Discover
+
+    Discover.assign(state, model)
+    return _run_rows(state, stages)
+
+
+def _tables(state: State) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    return state.comments, state.mentions, state.summary
+
+
+# ---------------------------------------------------------------- driver
+def connect(scheduler: str | None = None, workers: int = 2):
+    """A client for ``scheduler`` (an address), or for a LocalCluster of ``workers`` processes
+    with one thread each when no address is given."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ThemesError("the dask engine needs its extra: pip install 'themes[dask]'") from None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s"), None
+        except OSError as exc:
+            raise ThemesError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           env={"OMP_WAIT_POLICY": "PASSIVE", "THEMES_THREADS": "1"})
+    return Client(cluster), cluster
+
+
+def run_dask(state: State, config: PipelineConfig, *, scheduler: str | None = None, workers: int = 2,
+             partition_size: int = 5000, say: Callable[[str], None] | None = None) -> State:
+    """Run ``config`` over ``state`` on a Dask cluster; returns the state the local engine would."""
+    say = say or (lambda message: None)
+    before, after, driver = _plan(config)
+    discover = build_stage("discover", dict(config.stages)["discover"])
+    for name, params in config.stages:  # every stage's settings and files checked before the slow work
+        build_stage(name, params).prepare(state)
+    timings = state.summary.setdefault("timings_s", {})
+    on_stage = state.options.get("on_stage")
+    worker_options = {k: v for k, v in state.options.items() if k not in _DRIVER_ONLY}
+    n = len(state.comments)
+    bounds = np.linspace(0, n, max(1, -(-n // partition_size)) + 1).astype(int)
+    parts = [State(comments=state.comments.iloc[a:b].reset_index(drop=True), options=worker_options)
+             for a, b in itertools.pairwise(bounds) if b > a]
+
+    client, cluster = connect(scheduler, workers)
+    try:
+        say(f"dask: {len(parts)} partitions on {len(client.scheduler_info()['workers'])} workers "
+            f"({client.scheduler.address})")
+        started = time.perf_counter()
+        if on_stage:
+            on_stage("workers: " + ", ".join(n for n, _ in before), "running")
+        futures = client.map(_run_rows, parts, stages=before, pure=False)
+        gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
+        state.comment_vectors = np.vstack([v for v, _ in gathered])
+        languages = np.concatenate([lang for _, lang in gathered])
+        timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
+
+        started = time.perf_counter()
+        model = state.options.get("theme_model")
+        if model is None:
+            model = discover.fit(state.comment_vectors, languages, state.options)
+            model_future = client.scatter(model, broadcast=True)
+            similarity = client.gather(client.map(_mention_similarity, futures, model=model_future, pure=False))
+            discover.cap(model, np.concatenate(similarity))
+        timings["driver: discover fit"] = round(time.perf_counter() - started, 3)
+
+        started = time.perf_counter()
+        model_future = client.scatter(model, broadcast=True)
+        futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, pure=False)
+        tables = client.gather(client.map(_tables, futures, pure=False))
+        timings["workers: assign+" + "+".join(n for n, _ in after)] = round(time.perf_counter() - started, 3)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+    _merge(state, tables)
+    discover.finish(state, model)
+    for name, params in driver:
+        stage = build_stage(name, params)
+        stage.prepare(state)
+        started = time.perf_counter()
+        stage.run(state)
+        timings[name] = round(time.perf_counter() - started, 3)
+    state.summary["engine"] = {"name": "dask", "scheduler": scheduler or "LocalCluster",
+                               "workers": workers if not scheduler else None, "partitions": len(parts)}
+    return state
+
+
+def _merge(state: State, tables: list[tuple[pd.DataFrame, pd.DataFrame, dict]]) -> None:
+    """The partitions' tables as one; mentions point at comments by position, so shift them."""
+    comments, mentions, offset = [], [], 0
+    for c, m, summary in tables:
+        m = m.copy()
+        m["comment"] = m["comment"] + offset
+        offset += len(c)
+        comments.append(c)
+        mentions.append(m)
+        for key, value in summary.items():  # per-partition summaries: keep what every partition agrees on
+            if key not in ("timings_s", "flags", "embedding"):
+                state.summary.setdefault(key, value)
+    state.comments = pd.concat(comments, ignore_index=True)
+    state.mentions = pd.concat(mentions, ignore_index=True)
+    summed = _sum_counts([s for _, _, s in tables])
+    state.summary.update(summed)
+
+
+def _sum_counts(summaries: list[dict[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    flags = [s["flags"] for s in summaries if "flags" in s]
+    if flags:
+        out["flags"] = {part: {f: sum(x[part][f] for x in flags) for f in flags[0][part]}
+                        for part in ("comments", "mentions")} | {"head": flags[0]["head"], "note": flags[0]["note"]}
+    embedding = [s["embedding"] for s in summaries if "embedding" in s]
+    if embedding:
+        out["embedding"] = dict(embedding[0]) | {k: sum(e[k] for e in embedding) for k in embedding[0]
+                                                  if isinstance(embedding[0][k], int) and k != "dim"}
+    return out

@@ -1,0 +1,69 @@
+"""--engine dask: the per-row stages on a Dask cluster give the local engine's result."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import themes
+from themes.config import PipelineConfig, load_config
+from themes.dask_engine import _plan
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+        yield c
+
+
+def _same(a, b):
+    for name in ("comments", "mentions", "themes"):
+        pd.testing.assert_frame_equal(getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True),
+                                      check_dtype=False, obj=name)
+
+
+@pytest.mark.model
+def test_dask_on_an_existing_cluster_equals_the_local_engine(sample_csv, cluster):
+    local = themes.analyze(sample_csv, segments=["channel"])
+    spread = themes.analyze(sample_csv, segments=["channel"], engine="dask", scheduler=cluster.scheduler_address,
+                            partition_size=150)
+    assert spread.summary["engine"]["partitions"] == 4
+    _same(local, spread)
+    assert spread.tables.keys() == local.tables.keys()
+    for name in local.tables:
+        pd.testing.assert_frame_equal(local.tables[name], spread.tables[name], check_dtype=False, obj=name)
+    assert spread.summary["flags"] == local.summary["flags"]
+    assert spread.summary["counts"] == local.summary["counts"]
+
+
+@pytest.mark.model
+def test_dask_applies_a_saved_model_like_the_local_engine(sample_csv, tmp_path):
+    fitted = themes.analyze(sample_csv)
+    local = themes.analyze(sample_csv, theme_model=fitted.theme_model)
+    spread = themes.analyze(sample_csv, theme_model=fitted.theme_model, engine="dask", workers=2,
+                            partition_size=200)  # no scheduler: a LocalCluster of its own
+    assert spread.summary["engine"]["scheduler"] == "LocalCluster"
+    _same(local, spread)
+    assert (spread.comments["primary_theme"] == fitted.comments["primary_theme"]).all()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(sample_csv):
+    with pytest.raises(themes.ThemesError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        themes.analyze(sample_csv, engine="dask", scheduler="tcp://127.0.0.1:9")
+
+
+def test_the_plan_puts_row_stages_on_workers_and_table_stages_on_the_driver():
+    before, after, driver = _plan(load_config())
+    assert [n for n, _ in before] == ["clean", "language", "split", "embed"]
+    assert [n for n, _ in after] == ["sentiment", "flags"]
+    assert [n for n, _ in driver] == ["label", "impact"]
+    stages = dict(load_config().stages)
+    bad = PipelineConfig(name="bad", seed=1, source="test", stages=[
+        ("clean", stages["clean"]), ("split", stages["split"]), ("embed", stages["embed"]),
+        ("discover", stages["discover"]), ("label", stages["label"]), ("sentiment", stages["sentiment"])])
+    with pytest.raises(themes.ThemesError, match="reorder"):
+        _plan(bad)
+    with pytest.raises(themes.ThemesError, match="exactly one discover"):
+        _plan(PipelineConfig(name="bad", seed=1, source="test", stages=[("clean", stages["clean"])]))
