@@ -14,7 +14,7 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def cluster():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as c:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as c:
         yield c
 
 
@@ -44,9 +44,33 @@ def test_dask_applies_a_saved_model_like_the_local_engine(sample_csv, tmp_path):
     local = themes.analyze(sample_csv, theme_model=fitted.theme_model)
     spread = themes.analyze(sample_csv, theme_model=fitted.theme_model, engine="dask", workers=2,
                             partition_size=200)  # no scheduler: a LocalCluster of its own
-    assert spread.summary["engine"]["scheduler"] == "LocalCluster"
+    assert spread.summary["engine"]["workers"] == 2
     _same(local, spread)
     assert (spread.comments["primary_theme"] == fitted.comments["primary_theme"]).all()
+
+
+@pytest.mark.model
+def test_a_folder_of_parquet_partitions_is_read_on_the_workers(sample_csv, tmp_path, cluster):
+    folder = tmp_path / "export"
+    folder.mkdir()
+    frame = pd.read_csv(sample_csv, dtype=str, keep_default_na=False)
+    for i, part in enumerate((frame.iloc[:250], frame.iloc[250:])):
+        part.to_parquet(folder / f"part-{i}.parquet", index=False)
+    local = themes.analyze(folder)
+    spread = themes.analyze(folder, engine="dask", scheduler=cluster.scheduler_address, partition_size=300)
+    assert set(local.comments["source"]) == {"part-0.parquet", "part-1.parquet"}
+    assert local.summary["counts"]["read"] == 600 and len(local.rejects) == 3
+    _same(local, spread)
+    pd.testing.assert_frame_equal(local.rejects, spread.rejects)
+    with pytest.raises(themes.ThemesError, match="no export files"):
+        themes.analyze(_empty(tmp_path), engine="dask", scheduler=cluster.scheduler_address)
+
+
+def _empty(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text("not an export")
+    return empty
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(sample_csv):

@@ -7,6 +7,7 @@ import json
 import platform
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -191,43 +192,48 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     carried = list(segments or [])  # the join key travels with the comments like a segment column
     if on and on not in carried:
         carried.append(on)
-    loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
-                         segments=carried or None, scale=scale, say=say)
-    for note in loaded.notes:
-        say(note)
-    if loaded.has_scores:
-        say(f"scale: {loaded.scale_reason}")
-    segment_columns = list(loaded.segments)
-    numeric_joined: list[str] = []
-    if join is not None:
-        from .io.join import join_customers
-
-        loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on, say=say)
-        segment_columns = [s for s in segment_columns if s != on] + joined_segments
-    if loaded.comments.empty:
-        raise ThemesError("no usable comments: every row was rejected (see rejected.csv)")
-    progress_factory = None
-    if progress:
-        from functools import partial
-
-        from tqdm import tqdm
-
-        progress_factory = partial(tqdm, leave=False, mininterval=0.5)
-    state = State(comments=loaded.comments, progress=progress_factory, options={
-        "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
-        "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
-        "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
-        "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
-        "calibrate_sentiment": calibrate_sentiment,
-    })
-    if engine == "dask":
-        from .dask_engine import run_dask
-
-        run_dask(state, cfg, scheduler=scheduler, workers=workers, partition_size=partition_size, say=say)
-    elif engine == "local":
-        run_pipeline(state, cfg)
-    else:
+    if engine not in ("local", "dask"):
         raise ThemesError(f"--engine must be local or dask, got '{engine}'")
+    with contextlib.ExitStack() as stack:
+        client, read_many = None, None
+        if engine == "dask":  # one cluster session for reading and the pipeline
+            from .dask_engine import read_on, session
+
+            client = stack.enter_context(session(scheduler, workers, say=say))
+            read_many = partial(read_on, client)
+        loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
+                             segments=carried or None, scale=scale, say=say, read_many=read_many)
+        for note in loaded.notes:
+            say(note)
+        if loaded.has_scores:
+            say(f"scale: {loaded.scale_reason}")
+        segment_columns = list(loaded.segments)
+        numeric_joined: list[str] = []
+        if join is not None:
+            from .io.join import join_customers
+
+            loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on, say=say)
+            segment_columns = [s for s in segment_columns if s != on] + joined_segments
+        if loaded.comments.empty:
+            raise ThemesError("no usable comments: every row was rejected (see rejected.csv)")
+        progress_factory = None
+        if progress:
+            from tqdm import tqdm
+
+            progress_factory = partial(tqdm, leave=False, mininterval=0.5)
+        state = State(comments=loaded.comments, progress=progress_factory, options={
+            "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
+            "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
+            "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
+            "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
+            "calibrate_sentiment": calibrate_sentiment,
+        })
+        if client is not None:
+            from .dask_engine import run_dask
+
+            run_dask(state, cfg, client, partition_size=partition_size, say=say)
+        else:
+            run_pipeline(state, cfg)
 
     c = state.comments
     masker = mask_pii if mask else (lambda s: s)

@@ -69,6 +69,14 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
         typer.echo(f"emerging in {s['periods']['latest']}: " + "; ".join(labels[t] for t in emerging))
 
 
+# the engine options, shared by analyze and apply
+EngineOption = Annotated[str, typer.Option(help="local, or dask: per-row stages on a Dask cluster.")]
+SchedulerOption = Annotated[str | None, typer.Option(
+    help="Dask scheduler address (tcp://host:8786); none: a local cluster.")]
+WorkersOption = Annotated[int, typer.Option(help="Workers of the local Dask cluster.")]
+PartitionOption = Annotated[int, typer.Option(help="Comments per Dask partition.")]
+
+
 @app.command()
 def analyze(
     files: Annotated[list[Path], typer.Argument(help="Exports: CSV, TSV, XLSX, JSON/JSONL, Parquet.")],
@@ -94,11 +102,10 @@ def analyze(
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
     calibrate_sentiment: Annotated[bool, typer.Option(
         "--calibrate-sentiment", help="Re-fit the sentiment head's balance on this export's scores.")] = False,
-    engine: Annotated[str, typer.Option(help="local, or dask: per-row stages on a Dask cluster.")] = "local",
-    scheduler: Annotated[str | None, typer.Option(
-        help="Dask scheduler address (tcp://host:8786); none: a local cluster.")] = None,
-    workers: Annotated[int, typer.Option(help="Workers of the local Dask cluster.")] = 2,
-    partition_size: Annotated[int, typer.Option(help="Comments per Dask partition.")] = 5000,
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+    partition_size: PartitionOption = 5000,
     report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
     no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html/.xlsx/summary.md.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
@@ -149,6 +156,10 @@ def apply_model(
     period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
     report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
+    engine: EngineOption = "local",
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+    partition_size: PartitionOption = 5000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
 ) -> None:
     """Analyse new exports with a saved theme model: same theme ids, so periods compare; comments
@@ -159,7 +170,9 @@ def apply_model(
         raise ThemesError(f"{model_dir}: not a saved theme model (make one with themes analyze --save-model DIR)")
     with _interruptible():
         result = run(model_dir, [str(f) for f in files], text=text, score=score, date=date, id=id,
-                     segments=segment, scale=scale, period=period, mask=not no_mask, progress=not quiet, say=_say)
+                     segments=segment, scale=scale, period=period, mask=not no_mask, engine=engine,
+                     scheduler=scheduler, workers=workers, partition_size=partition_size, progress=not quiet,
+                     say=_say)
     result.save(out, report_language=report_language)
     print_summary(result, out)
     candidates = result.summary.get("candidates") or {}

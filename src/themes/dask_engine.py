@@ -1,9 +1,12 @@
 """The pipeline on a Dask cluster (``--engine dask``): the same stages, the same result.
 
 Where each stage runs:
+  workers, per export file: reading and parsing (a folder of Parquet/CSV partitions is one file
+      per task; the files must be readable from the workers);
   workers, per partition of the comments: clean, language, split, embed (the slow part),
       then, with the theme model broadcast, the assignment half of discover, sentiment, flags;
-  driver: the fit half of discover (on the comment vectors, which it gathers: the model is fitted
+  driver: checking and validating the rows read (ids, scores, dates, the rejects file need the
+      whole picture), the fit half of discover (on the comment vectors, which it gathers: the model is fitted
       exactly as the local engine fits it, on the same seeded sample) and the table-wide stages
       label and impact (on the tables, without vectors).
 Mention vectors never leave the workers; the driver holds the tables and the comment vectors
@@ -16,10 +19,12 @@ different batches can differ in the last float bits, which the embedding cache r
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -97,26 +102,45 @@ def _tables(state: State) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
 
 
 # ---------------------------------------------------------------- driver
-def connect(scheduler: str | None = None, workers: int = 2):
+@contextlib.contextmanager
+def session(scheduler: str | None = None, workers: int = 2, say: Callable[[str], None] | None = None):
     """A client for ``scheduler`` (an address), or for a LocalCluster of ``workers`` processes
-    with one thread each when no address is given."""
+    with one thread each when no address is given; closed (and the cluster stopped) on exit."""
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ThemesError("the dask engine needs its extra: pip install 'themes[dask]'") from None
+    cluster = None
     if scheduler:
         try:
-            return Client(scheduler, timeout="10s"), None
+            client = Client(scheduler, timeout="10s")
         except OSError as exc:
             raise ThemesError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                           env={"OMP_WAIT_POLICY": "PASSIVE", "THEMES_THREADS": "1"})
-    return Client(cluster), cluster
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                               env={"OMP_WAIT_POLICY": "PASSIVE", "THEMES_THREADS": "1"})
+        client = Client(cluster)
+    try:
+        if say:
+            say(f"dask: {len(client.scheduler_info()['workers'])} workers at {client.scheduler.address}")
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
-def run_dask(state: State, config: PipelineConfig, *, scheduler: str | None = None, workers: int = 2,
-             partition_size: int = 5000, say: Callable[[str], None] | None = None) -> State:
-    """Run ``config`` over ``state`` on a Dask cluster; returns the state the local engine would."""
+def read_on(client, paths: list[Path]) -> list:
+    """Read export files on the workers, one task per file (load_inputs' ``read_many``)."""
+    from .io.read import read_table
+
+    return client.gather(client.map(read_table, [str(p) for p in paths], pure=False))
+
+
+def run_dask(state: State, config: PipelineConfig, client, *, partition_size: int = 5000,
+             say: Callable[[str], None] | None = None) -> State:
+    """Run ``config`` over ``state`` with ``client`` (see ``session``); the state the local engine
+    would return."""
     say = say or (lambda message: None)
     before, after, driver = _plan(config)
     discover = build_stage("discover", dict(config.stages)["discover"])
@@ -126,41 +150,36 @@ def run_dask(state: State, config: PipelineConfig, *, scheduler: str | None = No
     on_stage = state.options.get("on_stage")
     worker_options = {k: v for k, v in state.options.items() if k not in _DRIVER_ONLY}
     n = len(state.comments)
-    bounds = np.linspace(0, n, max(1, -(-n // partition_size)) + 1).astype(int)
+    # at least one partition per worker thread, or a small export would keep all but one idle
+    n_parts = max(1, -(-n // partition_size), min(sum(client.nthreads().values()), n))
+    bounds = np.linspace(0, n, n_parts + 1).astype(int)
     parts = [State(comments=state.comments.iloc[a:b].reset_index(drop=True), options=worker_options)
              for a, b in itertools.pairwise(bounds) if b > a]
 
-    client, cluster = connect(scheduler, workers)
-    try:
-        say(f"dask: {len(parts)} partitions on {len(client.scheduler_info()['workers'])} workers "
-            f"({client.scheduler.address})")
-        started = time.perf_counter()
-        if on_stage:
-            on_stage("workers: " + ", ".join(n for n, _ in before), "running")
-        futures = client.map(_run_rows, parts, stages=before, pure=False)
-        gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
-        state.comment_vectors = np.vstack([v for v, _ in gathered])
-        languages = np.concatenate([lang for _, lang in gathered])
-        timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
+    say(f"dask: {len(parts)} partitions of up to {int(np.diff(bounds).max())} comments")
+    started = time.perf_counter()
+    if on_stage:
+        on_stage("workers: " + ", ".join(n for n, _ in before), "running")
+    futures = client.map(_run_rows, parts, stages=before, pure=False)
+    gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
+    state.comment_vectors = np.vstack([v for v, _ in gathered])
+    languages = np.concatenate([lang for _, lang in gathered])
+    timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
 
-        started = time.perf_counter()
-        model = state.options.get("theme_model")
-        if model is None:
-            model = discover.fit(state.comment_vectors, languages, state.options)
-            model_future = client.scatter(model, broadcast=True)
-            similarity = client.gather(client.map(_mention_similarity, futures, model=model_future, pure=False))
-            discover.cap(model, np.concatenate(similarity))
-        timings["driver: discover fit"] = round(time.perf_counter() - started, 3)
-
-        started = time.perf_counter()
+    started = time.perf_counter()
+    model = state.options.get("theme_model")
+    if model is None:
+        model = discover.fit(state.comment_vectors, languages, state.options)
         model_future = client.scatter(model, broadcast=True)
-        futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, pure=False)
-        tables = client.gather(client.map(_tables, futures, pure=False))
-        timings["workers: assign+" + "+".join(n for n, _ in after)] = round(time.perf_counter() - started, 3)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
+        similarity = client.gather(client.map(_mention_similarity, futures, model=model_future, pure=False))
+        discover.cap(model, np.concatenate(similarity))
+    timings["driver: discover fit"] = round(time.perf_counter() - started, 3)
+
+    started = time.perf_counter()
+    model_future = client.scatter(model, broadcast=True)
+    futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, pure=False)
+    tables = client.gather(client.map(_tables, futures, pure=False))
+    timings["workers: assign+" + "+".join(n for n, _ in after)] = round(time.perf_counter() - started, 3)
 
     _merge(state, tables)
     discover.finish(state, model)
@@ -170,8 +189,8 @@ def run_dask(state: State, config: PipelineConfig, *, scheduler: str | None = No
         started = time.perf_counter()
         stage.run(state)
         timings[name] = round(time.perf_counter() - started, 3)
-    state.summary["engine"] = {"name": "dask", "scheduler": scheduler or "LocalCluster",
-                               "workers": workers if not scheduler else None, "partitions": len(parts)}
+    state.summary["engine"] = {"name": "dask", "scheduler": str(client.scheduler.address),
+                               "workers": len(client.scheduler_info()["workers"]), "partitions": len(parts)}
     return state
 
 

@@ -7,6 +7,7 @@ the reason), and ``read == kept + rejected`` is checked here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 from .. import metrics
 from ..errors import ThemesError
 from .columns import ColumnRoles, parse_dates, parse_score, resolve_roles
-from .read import RawTable, read_table
+from .read import RawTable, expand_folders, read_table
 
 
 @dataclass
@@ -67,8 +68,11 @@ def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.Dat
 def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | None = None,
                 score: str | None = None, date: str | None = None, id: str | None = None,
                 language: str | None = None, segments: list[str] | None = None,
-                scale: str | None = None, say=print) -> LoadedInput:
-    """Read every export (or take a DataFrame), map columns per source, validate rows."""
+                scale: str | None = None, say=print,
+                read_many: Callable[[list[Path]], list[RawTable]] | None = None) -> LoadedInput:
+    """Read every export (or take a DataFrame), map columns per source, validate rows.
+    A folder stands for the export files in it. ``read_many`` reads a list of files (the dask
+    engine reads them on its workers); by default they are read here, one after another."""
     if isinstance(paths, pd.DataFrame):
         frame = paths.copy().astype(object)
         frame = frame.where(frame.notna(), "").astype(str)
@@ -77,7 +81,12 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
     else:
         if not paths:
             raise ThemesError("no input file given")
-        tables = [(read_table(p), Path(p).name) for p in paths]
+        files = expand_folders(paths)
+        names = [p.name for p in files]
+        # one source per file; files of the same name in different folders keep their folder
+        names = [str(p) if names.count(p.name) > 1 else p.name for p in files]
+        raw = read_many(files) if read_many else [read_table(p) for p in files]
+        tables = list(zip(raw, names))
     pieces, rejects, roles_by_source, n_read = [], [], {}, 0
     # `source` (the file a row came from) is made here, so it can be a segment without being a column
     want_source = bool(segments) and "source" in segments

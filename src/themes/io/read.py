@@ -229,6 +229,22 @@ def _no_duplicate_columns(names: list[str], path: Path) -> None:
         raise ThemesError(f"{path}: column named twice: {', '.join(twice)} (rename one and run again)")
 
 
+def expand_folders(paths: list[str | Path]) -> list[Path]:
+    """Paths with each folder replaced by the export files in it (sorted; a partitioned Parquet
+    or CSV dataset is such a folder, one source per file)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "_"))
+                           and p.suffix.lower() in TEXT_SUFFIXES | EXCEL_SUFFIXES | JSON_SUFFIXES | PARQUET_SUFFIXES)
+            if not files:
+                raise ThemesError(f"{path}: a folder with no export files (csv, tsv, xlsx, json, jsonl, parquet)")
+            out.extend(files)
+        else:
+            out.append(path)
+    return out
+
+
 def read_table(path: str | Path) -> RawTable:
     """Read ``path`` into a RawTable; a ThemesError names the file and the problem."""
     path = Path(path)
