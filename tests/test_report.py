@@ -172,6 +172,10 @@ def test_report_in_chromium(browser, report_dir, tmp_path, width):
     page.locator("#theme-table tbody tr").first.click()
     assert page.locator("#drill").is_visible()
     assert page.locator("#drill-trend-chart circle.point").count() == 4
+    first = themes.iloc[0]  # the row clicked: the top-ranked theme, with its flag shares from themes.csv
+    flags = page.locator("#drill-flags").inner_text()
+    assert flags.count("%") == 4 and "customer effort" in flags
+    assert f"{first['effort_share'] * 100:.1f}".rstrip("0").rstrip(".") + "%" in flags
     share = themes.set_index("theme_id")["share"]
 
     def shares_in_table():  # top-level rows: sub-themes stay under their parent

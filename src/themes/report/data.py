@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import metrics
 from ..errors import ThemesError
+from ..flags import FLAGS
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
@@ -99,6 +100,8 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
             "high": _num(t["impact_high"]), "rank": int(float(t["rank"])), "priority": t.get("priority", ""),
             "emerging": t.get("emerging") == "True", "n": int(float(t["n_comments"])),
             "over": over.get(t["theme_id"], []),
+            # emotion/effort flags: share of the theme's mentions (all responses; absent in older outputs)
+            "flags": {f: _num(t[f"{f}_share"], 3) for f in FLAGS if pd.notna(t.get(f"{f}_share"))},
         } for t in themes.to_dict("records")],
         "comments": {
             # top-level themes and sub-themes, so filtered figures are recomputed for both

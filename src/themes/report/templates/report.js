@@ -327,6 +327,9 @@
     barChart(byId("drill-lang-chart"), D.langs, hits.map((h, i) => (n[i] ? h / n[i] : 0)), (v) => pf.format(v));
     lineChart(byId("drill-trend-chart"), D.periods, perPeriod(m, state.theme), (v) => pf.format(v));
     byId("drill-over").textContent = th.over.length ? th.over.join("; ") : T.none;
+    const flags = Object.entries(th.flags || {}).filter(([, v]) => v !== null);
+    byId("drill-flags").textContent = flags.length
+      ? flags.map(([f, v]) => `${T["flag_" + f] || f} ${pf.format(v)}`).join(" · ") : T.none;
   }
 
   function quotes(m) {
