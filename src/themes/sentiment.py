@@ -54,7 +54,9 @@ class SentimentHead:
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
         X = np.asarray(X, dtype=np.float32)
-        return [_logits(m, X) for m in self.members]
+        # in blocks of rows: the hidden activations of a million rows would be 0.5 GB per member
+        blocks = [slice(start, start + 65536) for start in range(0, len(X), 65536)] or [slice(0, 0)]
+        return [np.vstack([_logits(m, X[b]) for b in blocks]) for m in self.members]
 
     def predict_proba(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities; ``shift`` (per-class logit offsets) is how a run re-calibrates."""

@@ -49,6 +49,11 @@ FORMAT = "themes.theme_model/1"
 OTHER = "other"
 
 
+def _blocks(n: int, size: int = 65536) -> list[slice]:
+    """Row blocks for work whose temporaries would otherwise grow with the export."""
+    return [slice(start, min(start + size, n)) for start in range(0, n, size)] or [slice(0, 0)]
+
+
 def _normalise(X: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(X, axis=1, keepdims=True)
     return X / np.maximum(norms, 1e-12)
@@ -139,11 +144,10 @@ class ThemeModel(BaseEstimator):
         if self.min_themes < 1 or self.max_themes < self.min_themes:
             raise ThemesError(f"need 1 <= min_themes <= max_themes, got {self.min_themes}..{self.max_themes}")
         self._fit_centering(X, languages)
-        Z = self._center(X, languages)
         rng = np.random.default_rng(self.seed)
-        n = Z.shape[0]
+        n = X.shape[0]
         sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if n > self.sample_size else np.arange(n)
-        Zs = Z[sample]
+        Zs = self._center(X[sample], languages[sample])  # centring is per row: the sample's rows of the whole
         Ps = self._reduce(Zs)
         k_range = [self.n_themes] if self.n_themes else list(range(self.min_themes, self.max_themes + 1))
         k_range = sorted({max(1, min(k, len(Zs))) for k in k_range})
@@ -158,17 +162,28 @@ class ThemeModel(BaseEstimator):
         centroids = _normalise(np.stack([Zs[labels == c].mean(axis=0) for c in np.unique(labels)]))
         centroids = _refine(Zs, centroids, self.refine_iter)
         # number themes by size on all data, largest first; ids are stable once saved
-        sizes = np.bincount((Z @ centroids.T).argmax(axis=1), minlength=len(centroids))
+        sizes = np.bincount(self._nearest(X, languages, centroids)[0], minlength=len(centroids))
         order = np.argsort(-sizes, kind="stable")
         self.centroids_ = centroids[order].astype(np.float32)
         self.theme_ids_ = [f"t{i + 1:02d}" for i in range(len(order))]
         self.n_themes_ = len(order)
         self._fit_subthemes(Zs, Ps, (Zs @ self.centroids_.T).argmax(axis=1))
-        best = (Z @ self.centroids_.T).max(axis=1)
+        best = self._nearest(X, languages, self.centroids_)[1]
         q1, q3 = np.quantile(best, [0.25, 0.75])
         self.other_floor_ = float(q1 - self.other_fence * (q3 - q1))
         self.fit_floor_ = float(np.quantile(best, 0.05))
         return self
+
+    def _nearest(self, X: np.ndarray, languages: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Index of and similarity to the nearest of ``centroids`` per row, in blocks of rows, so
+        memory stays bounded by the block, not the export (a centred copy of a million 384-d rows
+        alone is 1.5 GB)."""
+        row, best = np.empty(len(X), np.int64), np.empty(len(X), np.float32)
+        for block in _blocks(len(X)):
+            sims = self._center(X[block], languages[block]) @ centroids.T
+            row[block] = sims.argmax(axis=1)
+            best[block] = sims[np.arange(len(sims)), row[block]]
+        return row, best
 
     def _reduce(self, Zs: np.ndarray) -> np.ndarray:
         """The rows on their top ``reduce_dims`` principal components (eigh of the covariance:
@@ -234,7 +249,7 @@ class ThemeModel(BaseEstimator):
         if X.shape[1] != self.centroids_.shape[1]:
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the theme model was fitted on "
                               f"{self.centroids_.shape[1]}-d ones (a different embedding model?)")
-        return self._center(X, languages) @ self.centroids_.T
+        return np.vstack([self._center(X[b], languages[b]) @ self.centroids_.T for b in _blocks(len(X))])
 
     def predict(self, X, languages=None) -> np.ndarray:
         """Index of the nearest theme per row."""
@@ -242,21 +257,26 @@ class ThemeModel(BaseEstimator):
 
     def assign(self, X, languages=None) -> Assignment:
         """Theme, sub-theme and similarity per row, with ``other`` for rows that fit no theme."""
-        Z = self._center(*_validate(X, languages, "ThemeModel.assign"))
-        if Z.shape[1] != self.centroids_.shape[1]:
-            raise ThemesError(f"embeddings are {Z.shape[1]}-d but the theme model was fitted on "
+        X, languages = _validate(X, languages, "ThemeModel.assign")
+        if X.shape[1] != self.centroids_.shape[1]:
+            raise ThemesError(f"embeddings are {X.shape[1]}-d but the theme model was fitted on "
                               f"{self.centroids_.shape[1]}-d ones (a different embedding model?)")
-        sims = Z @ self.centroids_.T
-        row = sims.argmax(axis=1)
-        best = sims[np.arange(len(row)), row]
+        row, best = np.empty(len(X), np.int64), np.empty(len(X), np.float32)
+        pick = np.zeros(len(X), np.int64)
+        for block in _blocks(len(X)):  # bounded memory: see _nearest
+            Z = self._center(X[block], languages[block])
+            sims = Z @ self.centroids_.T
+            row[block] = sims.argmax(axis=1)
+            best[block] = sims[np.arange(len(sims)), row[block]]
+            if len(self.sub_ids_):
+                sub_sims = Z @ self.sub_centroids_.T
+                sub_sims[:, :] = np.where(self.sub_parent_[None, :] == row[block][:, None], sub_sims, -np.inf)
+                pick[block] = sub_sims.argmax(axis=1)
         other = best < self.other_floor_ if self.other_floor_ is not None else np.zeros(len(row), bool)
         theme_id = np.where(other, OTHER, np.asarray(self.theme_ids_, dtype=object)[row])
         subtheme_id = np.full(len(row), "", dtype=object)
         if len(self.sub_ids_):
-            sub_sims = Z @ self.sub_centroids_.T
-            sub_sims[:, :] = np.where(self.sub_parent_[None, :] == row[:, None], sub_sims, -np.inf)
             has_subs = np.isin(row, self.sub_parent_) & ~other
-            pick = sub_sims.argmax(axis=1)
             subtheme_id[has_subs] = np.asarray(self.sub_ids_, dtype=object)[pick[has_subs]]
         return Assignment(row=row, theme_id=theme_id, subtheme_id=subtheme_id, similarity=best)
 
