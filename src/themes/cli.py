@@ -79,7 +79,8 @@ PartitionOption = Annotated[int, typer.Option(help="Comments per Dask partition.
 
 @app.command()
 def analyze(
-    files: Annotated[list[Path], typer.Argument(help="Exports: CSV, TSV, XLSX, JSON/JSONL, Parquet.")],
+    files: Annotated[list[Path], typer.Argument(
+        help="Exports: CSV, TSV, XLSX, JSON/JSONL, Parquet, or folders of them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output tables.")] = Path("out"),
     text: Annotated[list[str] | None, typer.Option(help="Text column (repeat for several).")] = None,
     score: Annotated[str | None, typer.Option(help="0-10 score column.")] = None,
