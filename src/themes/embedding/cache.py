@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -27,16 +28,18 @@ class EmbeddingCache:
                         "PRIMARY KEY (model, key)) WITHOUT ROWID")
         self.db.commit()
 
-    def get_many(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
-        found: dict[bytes, np.ndarray] = {}
+    def get_rows(self, keys: list[bytes]) -> Iterator[tuple[list[int], np.ndarray]]:
+        """(positions in ``keys``, their vectors as one matrix) for the keys the cache holds, a
+        chunk at a time: the caller copies them straight into its own array."""
         for start in range(0, len(keys), 900):  # SQLite's bound-variable limit
             chunk = keys[start:start + 900]
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(f"SELECT key, vec FROM emb WHERE model=? AND key IN ({marks})",
-                                   [self.fingerprint, *chunk])
-            for key, vec in rows:
-                found[key] = np.frombuffer(vec, dtype=np.float32)
-        return found
+                                   [self.fingerprint, *chunk]).fetchall()
+            if rows:
+                where = {k: start + i for i, k in enumerate(chunk)}
+                yield [where[k] for k, _ in rows], np.frombuffer(b"".join(v for _, v in rows), np.float32).reshape(
+                    len(rows), -1)
 
     def put_many(self, keys: list[bytes], vectors: np.ndarray) -> None:
         rows = [(self.fingerprint, k, np.asarray(v, np.float32).tobytes()) for k, v in zip(keys, vectors)]

@@ -1,0 +1,41 @@
+"""The embedding cache and embed_texts' bookkeeping: vectors land in the right rows whether they
+come from the cache or the model, repeated texts are embedded once, nothing is recomputed."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+
+from themes.embedding.cache import EmbeddingCache, text_key
+from themes.embedding.encode import embed_texts
+from themes.embedding.model import ModelSpec
+
+
+def test_cached_rows_come_back_at_their_positions(tmp_path):
+    cache = EmbeddingCache(tmp_path / "e.sqlite", "fp")
+    vectors = np.arange(12, dtype=np.float32).reshape(4, 3)
+    cache.put_many([text_key(t) for t in "abcd"], vectors)
+    keys = [text_key(t) for t in "xdzb"]  # d and b cached, x and z not
+    got = {pos: vec for rows, matrix in cache.get_rows(keys) for pos, vec in zip(rows, matrix)}
+    assert sorted(got) == [1, 3]
+    assert np.array_equal(got[1], vectors[3]) and np.array_equal(got[3], vectors[1])
+    assert list(EmbeddingCache(tmp_path / "e.sqlite", "other").get_rows(keys)) == []  # keyed by model too
+
+
+def test_embed_texts_fills_repeats_and_cache_hits_without_the_model(tmp_path, monkeypatch):
+    monkeypatch.setenv("THEMES_CACHE_DIR", str(tmp_path))
+    spec = ModelSpec(name="fake", path=Path("/nonexistent"), prefix="", fingerprint="fp")
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((3, 8)).astype(np.float32)
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite", "fp")
+    cache.put_many([text_key(t) for t in ("one", "two", "three")], vectors)
+    cache.close()
+    # every text is cached: the (nonexistent) model is never loaded
+    X, stats = embed_texts(["two", "one", "two", "three", "one"], spec)
+    assert stats == {"texts": 5, "unique": 3, "from_cache": 3, "computed": 0}
+    assert np.array_equal(X, vectors[[1, 0, 1, 2, 0]])
+    assert X.dtype == np.float32 and X.flags["C_CONTIGUOUS"]
+    empty, _ = embed_texts([], dataclasses.replace(spec))
+    assert empty.shape[0] == 0
