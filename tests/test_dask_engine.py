@@ -26,9 +26,10 @@ def _same(a, b):
 
 @pytest.mark.model
 def test_dask_on_an_existing_cluster_equals_the_local_engine(sample_csv, cluster):
-    local = themes.analyze(sample_csv, segments=["channel"])
-    spread = themes.analyze(sample_csv, segments=["channel"], engine="dask", scheduler=cluster.scheduler_address,
-                            partition_size=150)
+    # with sentiment calibrated on the scores: fitted once over all comments, as locally
+    local = themes.analyze(sample_csv, segments=["channel"], calibrate_sentiment=True)
+    spread = themes.analyze(sample_csv, segments=["channel"], calibrate_sentiment=True, engine="dask",
+                            scheduler=cluster.scheduler_address, partition_size=150)
     assert spread.summary["engine"]["partitions"] == 4
     _same(local, spread)
     assert spread.tables.keys() == local.tables.keys()
@@ -36,6 +37,8 @@ def test_dask_on_an_existing_cluster_equals_the_local_engine(sample_csv, cluster
         pd.testing.assert_frame_equal(local.tables[name], spread.tables[name], check_dtype=False, obj=name)
     assert spread.summary["flags"] == local.summary["flags"]
     assert spread.summary["counts"] == local.summary["counts"]
+    assert spread.summary["sentiment_calibration"] == local.summary["sentiment_calibration"]
+    assert local.summary["sentiment_calibration"]["labels_changed"] > 0
 
 
 @pytest.mark.model

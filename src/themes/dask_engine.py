@@ -90,9 +90,10 @@ def _mention_similarity(state: State, model) -> np.ndarray:
     return model.assign(state.mention_vectors, state.mentions["language"].to_numpy()).similarity
 
 
-def _assign_then_rows(state: State, model, stages: list[tuple[str, dict]]) -> State:
+def _assign_then_rows(state: State, model, stages: list[tuple[str, dict]], options: dict) -> State:
     from .stages.discover import Discover
 
+    state.options.update(options)
     Discover.assign(state, model)
     return _run_rows(state, stages)
 
@@ -176,8 +177,14 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     timings["driver: discover fit"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
+    late_options = {}
+    if "sentiment" in dict(after):  # a calibration on scores is fitted once, over all comments
+        sentiment = build_stage("sentiment", dict(after)["sentiment"])
+        sentiment.prepare(state)
+        late_options["sentiment_shift"] = sentiment.calibrate(state)
     model_future = client.scatter(model, broadcast=True)
-    futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, pure=False)
+    futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, options=late_options,
+                         pure=False)
     tables = client.gather(client.map(_tables, futures, pure=False))
     timings["workers: assign+" + "+".join(n for n, _ in after)] = round(time.perf_counter() - started, 3)
 

@@ -6,6 +6,8 @@ positive/negative balance is first re-fitted on this export's promoters and detr
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import ThemesError
 from ..sentiment import fit_score_shift, load_head
 from .base import Stage, State, register
@@ -29,18 +31,25 @@ class Sentiment(Stage):
                 f"'{self.head.info.get('embedding_model')}', not of '{spec.name}': train one for this "
                 "model with `themes train-sentiment ... --model <it>` and pass --sentiment-model DIR")
 
+    def calibrate(self, state: State) -> np.ndarray | None:
+        """The logit offset fitted on this run's scored comments when calibration is asked for
+        (None otherwise, or without scores); the summary says what it changed."""
+        if not (self.calibrate_on_scores or state.options.get("calibrate_sentiment")):
+            return None
+        c, scale = state.comments, state.options.get("scale")
+        if scale is None or "score" not in c or c["score"].isna().all():
+            state.summary["sentiment_calibration"] = {"shift": None, "why": "the export has no score column"}
+            return None
+        found = fit_score_shift(self.head, state.comment_vectors, c["nps_group"].to_numpy(), scale.top, scale.bottom)
+        shift = found.pop("shift")
+        state.summary["sentiment_calibration"] = found
+        return shift
+
     def run(self, state: State) -> None:
-        head, shift = self.head, None
-        scale = state.options.get("scale")
-        if self.calibrate_on_scores or state.options.get("calibrate_sentiment"):
-            c = state.comments
-            if scale is None or "score" not in c or c["score"].isna().all():
-                state.summary["sentiment_calibration"] = {"shift": None, "why": "the export has no score column"}
-            else:
-                found = fit_score_shift(head, state.comment_vectors, state.comments["nps_group"].to_numpy(),
-                                        scale.top, scale.bottom)
-                shift = found.pop("shift")
-                state.summary["sentiment_calibration"] = found
+        head = self.head
+        # the dask engine fits the offset once, on the driver over all comments, and hands it to
+        # every partition: fitted per partition it would differ from the local engine's
+        shift = state.options["sentiment_shift"] if "sentiment_shift" in state.options else self.calibrate(state)
         for table, vectors in ((state.comments, state.comment_vectors),
                                (state.mentions, state.mention_vectors)):
             score, label = head.score(vectors, shift=shift)
