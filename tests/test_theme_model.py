@@ -176,6 +176,7 @@ def test_results_do_not_depend_on_the_row_blocks_that_bound_memory(monkeypatch):
     """fit and assign work through rows in blocks (memory bounded by the block, not the export);
     the block size must not change a single assignment or similarity."""
     import themes.theme_model as tm
+    from themes.blocks import row_blocks
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 32)).astype(np.float32)
@@ -183,11 +184,10 @@ def test_results_do_not_depend_on_the_row_blocks_that_bound_memory(monkeypatch):
     langs = rng.choice(["en", "ru", "lv"], 3000)
     whole = ThemeModel(seed=1, sample_size=1000).fit(X, langs)
     expected = whole.assign(X, langs)
-    blocks = tm._blocks
-    monkeypatch.setattr(tm, "_blocks", lambda n, size=65536: blocks(n, 137))
+    monkeypatch.setattr(tm, "row_blocks", lambda n: row_blocks(n, 137))
     small = ThemeModel(seed=1, sample_size=1000).fit(X, langs)
     got = small.assign(X, langs)
-    assert len(blocks(3000, 137)) == 22
+    assert len(row_blocks(3000, 137)) == 22
     assert (got.theme_id == expected.theme_id).all() and (got.subtheme_id == expected.subtheme_id).all()
     assert np.array_equal(got.similarity, expected.similarity)
     assert np.array_equal(small.centroids_, whole.centroids_) and small.other_floor_ == whole.other_floor_

@@ -25,7 +25,6 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,12 +49,11 @@ def _plan(config: PipelineConfig) -> tuple[list, list, list]:
         raise ThemesError("the dask engine needs exactly one discover stage")
     at = names.index("discover")
     before, after = config.stages[:at], config.stages[at + 1:]
-    late = [n for n, _ in after if n in ROW_STAGES]
-    first_driver = next((i for i, (n, _) in enumerate(after) if n in DRIVER_STAGES), len(after))
-    if any(n in ROW_STAGES for n, _ in after[first_driver:]) or any(n in DRIVER_STAGES for n, _ in before):
+    kinds = ["driver" if n in DRIVER_STAGES else "row" for n, _ in after]
+    if any(n in DRIVER_STAGES for n, _ in before) or kinds != sorted(kinds, reverse=True):  # row..., driver...
         raise ThemesError("the dask engine runs per-row stages before the table-wide ones (label, impact): "
                           "reorder the pipeline")
-    return before, [(n, p) for n, p in after if n in late], [(n, p) for n, p in after if n in DRIVER_STAGES]
+    return before, [s for s in after if s[0] in ROW_STAGES], [s for s in after if s[0] in DRIVER_STAGES]
 
 
 # ---------------------------------------------------------------- worker tasks (module level: picklable)
@@ -144,9 +142,13 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     would return."""
     say = say or (lambda message: None)
     before, after, driver = _plan(config)
-    discover = build_stage("discover", dict(config.stages)["discover"])
-    for name, params in config.stages:  # every stage's settings and files checked before the slow work
-        build_stage(name, params).prepare(state)
+    # every stage built and prepared here first: settings and files fail before the slow work, and
+    # the driver's own steps (discover's fit, sentiment's calibration, flag counts, label, impact)
+    # use these instances; the workers build their own from the same config
+    built = {name: build_stage(name, params) for name, params in config.stages}
+    for stage in built.values():
+        stage.prepare(state)
+    discover = built["discover"]
     timings = state.summary.setdefault("timings_s", {})
     on_stage = state.options.get("on_stage")
     worker_options = {k: v for k, v in state.options.items() if k not in _DRIVER_ONLY}
@@ -178,10 +180,8 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
 
     started = time.perf_counter()
     late_options = {}
-    if "sentiment" in dict(after):  # a calibration on scores is fitted once, over all comments
-        sentiment = build_stage("sentiment", dict(after)["sentiment"])
-        sentiment.prepare(state)
-        late_options["sentiment_shift"] = sentiment.calibrate(state)
+    if "sentiment" in built:  # a calibration on scores is fitted once, over all comments
+        late_options["sentiment_shift"] = built["sentiment"].calibrate(state)
     model_future = client.scatter(model, broadcast=True)
     futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, options=late_options,
                          pure=False)
@@ -190,11 +190,11 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
 
     _merge(state, tables)
     discover.finish(state, model)
-    for name, params in driver:
-        stage = build_stage(name, params)
-        stage.prepare(state)
+    if "flags" in built:
+        built["flags"].summarise(state)
+    for name, _ in driver:
         started = time.perf_counter()
-        stage.run(state)
+        built[name].run(state)
         timings[name] = round(time.perf_counter() - started, 3)
     state.summary["engine"] = {"name": "dask", "scheduler": str(client.scheduler.address),
                                "workers": len(client.scheduler_info()["workers"]), "partitions": len(parts)}
@@ -204,29 +204,18 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
 def _merge(state: State, tables: list[tuple[pd.DataFrame, pd.DataFrame, dict]]) -> None:
     """The partitions' tables as one; mentions point at comments by position, so shift them."""
     comments, mentions, offset = [], [], 0
-    for c, m, summary in tables:
+    for c, m, _ in tables:
         m = m.copy()
         m["comment"] = m["comment"] + offset
         offset += len(c)
         comments.append(c)
         mentions.append(m)
-        for key, value in summary.items():  # per-partition summaries: keep what every partition agrees on
-            if key not in ("timings_s", "flags", "embedding"):
-                state.summary.setdefault(key, value)
     state.comments = pd.concat(comments, ignore_index=True)
     state.mentions = pd.concat(mentions, ignore_index=True)
-    summed = _sum_counts([s for _, _, s in tables])
-    state.summary.update(summed)
-
-
-def _sum_counts(summaries: list[dict[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    flags = [s["flags"] for s in summaries if "flags" in s]
-    if flags:
-        out["flags"] = {part: {f: sum(x[part][f] for x in flags) for f in flags[0][part]}
-                        for part in ("comments", "mentions")} | {"head": flags[0]["head"], "note": flags[0]["note"]}
+    summaries = [s for _, _, s in tables]
+    if "sentiment_model" in summaries[0]:
+        state.summary["sentiment_model"] = summaries[0]["sentiment_model"]
     embedding = [s["embedding"] for s in summaries if "embedding" in s]
-    if embedding:
-        out["embedding"] = dict(embedding[0]) | {k: sum(e[k] for e in embedding) for k in embedding[0]
-                                                  if isinstance(embedding[0][k], int) and k != "dim"}
-    return out
+    if embedding:  # counts add up over partitions (a text repeated across partitions counts in each)
+        state.summary["embedding"] = embedding[0] | {k: sum(e[k] for e in embedding)
+                                                     for k in ("texts", "unique", "from_cache", "computed")}

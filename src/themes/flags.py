@@ -123,9 +123,9 @@ def train_flag_head(X: np.ndarray, gold: pd.DataFrame, *, C: float = 10.0, info:
 
 def load_flag_head(name: str | Path = "flags") -> FlagHead:
     """A flag head by folder path, or by the name of one shipped in models/."""
-    from .resources import resource_dir
+    from .resources import model_folder
 
-    return FlagHead.load(Path(name) if Path(name).is_dir() else resource_dir("models") / str(name))
+    return FlagHead.load(model_folder(name))
 
 
 class Flagger:

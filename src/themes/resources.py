@@ -16,6 +16,11 @@ def resource_dir(kind: str) -> Path:
     raise FileNotFoundError(f"bundled folder '{kind}' not found next to the themes package")
 
 
+def model_folder(name: str | Path) -> Path:
+    """A model head by folder path, or by the name of one shipped in models/."""
+    return Path(name) if Path(name).is_dir() else resource_dir("models") / str(name)
+
+
 def cache_dir() -> Path:
     """User cache for converted models and embeddings (THEMES_CACHE_DIR overrides)."""
     import os

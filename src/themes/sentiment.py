@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .blocks import row_blocks
 from .errors import ThemesError
 
 LABELS = ("negative", "neutral", "positive")
@@ -37,6 +38,12 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
+def _average_proba(member_logits: list[np.ndarray], temperature: float = 1.0, shift=0.0) -> np.ndarray:
+    """The head's probabilities: each member's logits / temperature (+ a run's per-class offset),
+    softmax, averaged over the members."""
+    return np.mean([_softmax(z / temperature + shift) for z in member_logits], axis=0)
+
+
 @dataclass
 class SentimentHead:
     members: list[list[Layer]]  # each member: layers; probabilities are averaged over members
@@ -54,14 +61,12 @@ class SentimentHead:
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
         X = np.asarray(X, dtype=np.float32)
-        # in blocks of rows: the hidden activations of a million rows would be 0.5 GB per member
-        blocks = [slice(start, start + 65536) for start in range(0, len(X), 65536)] or [slice(0, 0)]
-        return [np.vstack([_logits(m, X[b]) for b in blocks]) for m in self.members]
+        # in row blocks: the hidden activations of a million rows would be 0.5 GB per member
+        return [np.vstack([_logits(m, X[b]) for b in row_blocks(len(X))]) for m in self.members]
 
     def predict_proba(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities; ``shift`` (per-class logit offsets) is how a run re-calibrates."""
-        extra = 0.0 if shift is None else shift
-        return np.mean([_softmax(z / self.temperature + extra) for z in self.member_logits(X)], axis=0)
+        return _average_proba(self.member_logits(X), self.temperature, 0.0 if shift is None else shift)
 
     def score(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(score in -1..1, label) per row."""
@@ -107,10 +112,9 @@ DEFAULT_HEAD = "sentiment-e5-small"
 
 def load_head(name: str | Path = DEFAULT_HEAD) -> SentimentHead:
     """A head by folder path, or by the name of one shipped in models/."""
-    from .resources import resource_dir
+    from .resources import model_folder
 
-    folder = Path(name) if Path(name).is_dir() else resource_dir("models") / str(name)
-    head = SentimentHead.load(folder)
+    head = SentimentHead.load(model_folder(name))
     head.info.setdefault("name", str(name))
     return head
 
@@ -129,7 +133,7 @@ def fit_temperature(logits: list[np.ndarray], y: np.ndarray) -> float:
     from scipy.optimize import minimize_scalar
 
     def nll(log_t: float) -> float:
-        p = np.mean([_softmax(z / np.exp(log_t)) for z in logits], axis=0)
+        p = _average_proba(logits, np.exp(log_t))
         return -float(np.log(p[np.arange(len(y)), y] + 1e-12).mean())
 
     return float(np.exp(minimize_scalar(nll, bounds=(-2.0, 2.0), method="bounded").x))
@@ -152,7 +156,7 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
     if min(is_top.sum(), is_bottom.sum()) < min_each:
         return report | {"shift": None, "why": f"needs at least {min_each} comments in each of {top} and {bottom}"}
     neg, pos = head.classes.index("negative"), head.classes.index("positive")
-    logits = [z / head.temperature for z in head.member_logits(X[is_top | is_bottom])]
+    logits = head.member_logits(X[is_top | is_bottom])
     wants_pos = is_top[is_top | is_bottom]
 
     def offsets(delta: float) -> np.ndarray:
@@ -161,7 +165,7 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
         return shift
 
     def loss(delta: float) -> float:
-        p = np.mean([_softmax(z + offsets(delta)) for z in logits], axis=0)
+        p = _average_proba(logits, head.temperature, offsets(delta))
         share_pos = p[:, pos] / (p[:, pos] + p[:, neg] + 1e-12)
         return -(np.log(share_pos[wants_pos] + 1e-12).mean() + np.log(1 - share_pos[~wants_pos] + 1e-12).mean()) / 2
 

@@ -43,15 +43,11 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from .blocks import row_blocks
 from .errors import ThemesError
 
 FORMAT = "themes.theme_model/1"
 OTHER = "other"
-
-
-def _blocks(n: int, size: int = 65536) -> list[slice]:
-    """Row blocks for work whose temporaries would otherwise grow with the export."""
-    return [slice(start, min(start + size, n)) for start in range(0, n, size)] or [slice(0, 0)]
 
 
 def _normalise(X: np.ndarray) -> np.ndarray:
@@ -174,16 +170,23 @@ class ThemeModel(BaseEstimator):
         self.fit_floor_ = float(np.quantile(best, 0.05))
         return self
 
-    def _nearest(self, X: np.ndarray, languages: np.ndarray, centroids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Index of and similarity to the nearest of ``centroids`` per row, in blocks of rows, so
-        memory stays bounded by the block, not the export (a centred copy of a million 384-d rows
-        alone is 1.5 GB)."""
+    def _nearest(self, X: np.ndarray, languages: np.ndarray, centroids: np.ndarray,
+                 subthemes: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per row: index of and similarity to the nearest of ``centroids`` and (``subthemes``)
+        the nearest sub-theme of that theme, in row blocks so that memory is bounded by the
+        block, not the export (a centred copy of a million 384-d rows alone is 1.5 GB)."""
         row, best = np.empty(len(X), np.int64), np.empty(len(X), np.float32)
-        for block in _blocks(len(X)):
-            sims = self._center(X[block], languages[block]) @ centroids.T
+        pick = np.zeros(len(X), np.int64)
+        for block in row_blocks(len(X)):
+            Z = self._center(X[block], languages[block])
+            sims = Z @ centroids.T
             row[block] = sims.argmax(axis=1)
             best[block] = sims[np.arange(len(sims)), row[block]]
-        return row, best
+            if subthemes and len(self.sub_ids_):
+                sub_sims = Z @ self.sub_centroids_.T
+                sub_sims[self.sub_parent_[None, :] != row[block][:, None]] = -np.inf
+                pick[block] = sub_sims.argmax(axis=1)
+        return row, best, pick
 
     def _reduce(self, Zs: np.ndarray) -> np.ndarray:
         """The rows on their top ``reduce_dims`` principal components (eigh of the covariance:
@@ -249,7 +252,7 @@ class ThemeModel(BaseEstimator):
         if X.shape[1] != self.centroids_.shape[1]:
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the theme model was fitted on "
                               f"{self.centroids_.shape[1]}-d ones (a different embedding model?)")
-        return np.vstack([self._center(X[b], languages[b]) @ self.centroids_.T for b in _blocks(len(X))])
+        return np.vstack([self._center(X[b], languages[b]) @ self.centroids_.T for b in row_blocks(len(X))])
 
     def predict(self, X, languages=None) -> np.ndarray:
         """Index of the nearest theme per row."""
@@ -261,17 +264,7 @@ class ThemeModel(BaseEstimator):
         if X.shape[1] != self.centroids_.shape[1]:
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the theme model was fitted on "
                               f"{self.centroids_.shape[1]}-d ones (a different embedding model?)")
-        row, best = np.empty(len(X), np.int64), np.empty(len(X), np.float32)
-        pick = np.zeros(len(X), np.int64)
-        for block in _blocks(len(X)):  # bounded memory: see _nearest
-            Z = self._center(X[block], languages[block])
-            sims = Z @ self.centroids_.T
-            row[block] = sims.argmax(axis=1)
-            best[block] = sims[np.arange(len(sims)), row[block]]
-            if len(self.sub_ids_):
-                sub_sims = Z @ self.sub_centroids_.T
-                sub_sims[:, :] = np.where(self.sub_parent_[None, :] == row[block][:, None], sub_sims, -np.inf)
-                pick[block] = sub_sims.argmax(axis=1)
+        row, best, pick = self._nearest(X, languages, self.centroids_, subthemes=True)
         other = best < self.other_floor_ if self.other_floor_ is not None else np.zeros(len(row), bool)
         theme_id = np.where(other, OTHER, np.asarray(self.theme_ids_, dtype=object)[row])
         subtheme_id = np.full(len(row), "", dtype=object)

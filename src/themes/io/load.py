@@ -7,6 +7,7 @@ the reason), and ``read == kept + rejected`` is checked here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,9 +83,9 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
         if not paths:
             raise ThemesError("no input file given")
         files = expand_folders(paths)
-        names = [p.name for p in files]
         # one source per file; files of the same name in different folders keep their folder
-        names = [str(p) if names.count(p.name) > 1 else p.name for p in files]
+        seen = Counter(p.name for p in files)
+        names = [str(p) if seen[p.name] > 1 else p.name for p in files]
         raw = read_many(files) if read_many else [read_table(p) for p in files]
         tables = list(zip(raw, names))
     pieces, rejects, roles_by_source, n_read = [], [], {}, 0

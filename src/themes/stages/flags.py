@@ -33,6 +33,10 @@ class Flags(Stage):
             m[flag] = found[flag].to_numpy()
             state.comments[flag] = m.groupby("comment")[flag].any().reindex(
                 range(len(state.comments)), fill_value=False).to_numpy()
+        self.summarise(state)
+
+    def summarise(self, state: State) -> None:
+        """Counts per flag from the tables (the dask engine calls it once the partitions are merged)."""
         state.summary["flags"] = {"comments": {f: int(state.comments[f].sum()) for f in FLAGS},
-                                  "mentions": {f: int(m[f].sum()) for f in FLAGS},
+                                  "mentions": {f: int(state.mentions[f].sum()) for f in FLAGS},
                                   "head": self.flagger.head is not None, "note": self.note}
