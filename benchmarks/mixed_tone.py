@@ -75,7 +75,7 @@ def main() -> None:
     data["split_in_two"] = [len(c) == 2 for c in clauses]
     flat = [mention_core(c) for cs in clauses for c in cs]  # as the embed stage does
     vectors, _ = embed_texts(flat, spec)
-    scores, labels = head.score(vectors)
+    scores, labels = head.score(vectors, texts=flat)
     rows, k = [], 0
     for cs, first, second in zip(clauses, data["first"], data["second"]):
         got = list(labels[k:k + len(cs)])

@@ -31,7 +31,7 @@ def main() -> None:
     rows = []
     for lang in wide.columns.drop("label"):
         X, _ = embed_texts(wide[lang].tolist(), spec)
-        predicted = head.score(X)[1]
+        predicted = head.score(X, texts=wide[lang].tolist())[1]
         rows.append({"language": lang, "trained on": {"en": "yes", "lv": "yes", "ru": "project sentences"}.get(
             lang, "no"), "n": len(wide), "macro_F1": round(f1_score(wide["label"], predicted, average="macro"), 3),
             "accuracy": round(accuracy_score(wide["label"], predicted), 3)})

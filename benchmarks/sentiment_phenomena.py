@@ -27,8 +27,9 @@ def main() -> None:
     from themes.text.clean import clean_text
 
     data = pd.read_csv(DATA)
-    X, _ = embed_texts([clean_text(t) for t in data["text"]], resolve_model())
-    data["predicted"] = load_head(args.head).score(X)[1]
+    texts = [clean_text(t) for t in data["text"]]
+    X, _ = embed_texts(texts, resolve_model())
+    data["predicted"] = load_head(args.head).score(X, texts=texts)[1]
     data["right"] = data["predicted"] == data["label"]
     table = data.pivot_table(index="phenomenon", columns="language", values="right", aggfunc="mean").round(2)
     table["all"] = data.groupby("phenomenon")["right"].mean().round(2)

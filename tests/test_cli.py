@@ -1,5 +1,6 @@
 """The command line: clear one-line errors with exit code 2, and the summary of a real run."""
 
+import json
 import subprocess
 import sys
 
@@ -59,6 +60,10 @@ def test_train_sentiment_then_use_it_and_calibrate_on_scores(tmp_path, sample_cs
     assert proc.returncode == 0, proc.stderr
     assert (head / "head.json").exists() and (head / "weights.npz").exists()
     assert "trained on" in proc.stdout
+    assert json.loads((head / "head.json").read_text())["lexical"]["weight"] == 0.5  # reads the words by default
+    proc = run("train-sentiment", str(tmp_path / "labelled.csv"), "--text", "comment", "--label", "tone",
+               "--out", str(tmp_path / "plain"), "--no-lexical")
+    assert proc.returncode == 0 and json.loads((tmp_path / "plain" / "head.json").read_text())["lexical"] is None
     proc = run("analyze", str(sample_csv), "--out", str(tmp_path / "out"), "--sentiment-model", str(head),
                "--calibrate-sentiment", "--no-report", "-q")
     assert proc.returncode == 0, proc.stderr

@@ -42,6 +42,30 @@ def test_dask_on_an_existing_cluster_equals_the_local_engine(sample_csv, cluster
 
 
 @pytest.mark.model
+def test_dask_with_a_head_that_reads_text_equals_the_local_engine(sample_csv, cluster, tmp_path):
+    """A retrained head with the lexical part reads each row's text on the workers, and the
+    driver's calibration on scores reads the comments' texts gathered from them."""
+    from themes.embedding.encode import embed_texts
+    from themes.embedding.model import resolve_model
+    from themes.sentiment import train_head
+
+    frame = pd.read_csv(sample_csv)
+    score = pd.to_numeric(frame["nps"], errors="coerce")
+    keep = score.notna() & frame["comment"].fillna("").str.strip().ne("")
+    texts = frame.loc[keep, "comment"].tolist()
+    labels = score[keep].map(lambda s: "negative" if s <= 6 else "neutral" if s <= 8 else "positive").to_numpy()
+    X, _ = embed_texts(texts, resolve_model())
+    train_head(X, labels, texts=texts, members=1, hidden=16, n_features=2 ** 12).save(tmp_path / "head")
+    options = {"calibrate_sentiment": True, "sentiment_model": str(tmp_path / "head")}
+    local = themes.analyze(sample_csv, **options)
+    spread = themes.analyze(sample_csv, engine="dask", scheduler=cluster.scheduler_address, partition_size=150,
+                            **options)
+    _same(local, spread)
+    assert spread.summary["sentiment_calibration"] == local.summary["sentiment_calibration"]
+    assert local.summary["sentiment_calibration"]["n_top"] > 30
+
+
+@pytest.mark.model
 def test_dask_applies_a_saved_model_like_the_local_engine(sample_csv, tmp_path):
     fitted = themes.analyze(sample_csv)
     local = themes.analyze(sample_csv, theme_model=fitted.theme_model)

@@ -106,6 +106,50 @@ def test_score_shift_undoes_a_bias_the_export_scores_reveal():
     assert few["shift"] is None and "at least" in few["why"]
 
 
+def _worded(n_per_class: int = 120, seed: int = 5):
+    """Comments whose tone is in their words only: the embeddings are noise, so whatever the head
+    gets right beyond chance, its lexical part read."""
+    rng = np.random.default_rng(seed)
+    words = {"negative": ["delayed", "rude", "lost", "broken", "задержали"],
+             "neutral": ["asked", "about", "schedule", "baggage", "jautāju"],
+             "positive": ["great", "thanks", "lovely", "quick", "спасибо"]}
+    filler = ["the", "flight", "my", "staff", "today", "was", "and"]
+    texts, labels = [], []
+    for label, own in words.items():
+        for _ in range(n_per_class):
+            texts.append(" ".join(rng.choice(filler, 4).tolist() + rng.choice(own, 2).tolist()))
+            labels.append(label)
+    X = rng.normal(size=(len(texts), 16)).astype(np.float32)
+    return X / np.linalg.norm(X, axis=1, keepdims=True), np.array(labels), texts
+
+
+def test_the_lexical_part_reads_the_words_and_saves_as_plain_files(tmp_path):
+    X, y, texts = _worded()
+    train = np.arange(len(y)) % 4 != 0
+    plain = train_head(X[train], y[train], members=1, hidden=8)
+    lexical = train_head(X[train], y[train], members=1, hidden=8, texts=[t for t, k in zip(texts, train) if k],
+                         n_features=2 ** 12)
+    test_texts = [t for t, k in zip(texts, train) if not k]
+    assert plain.reads_text is False and lexical.reads_text is True
+    assert (plain.score(X[~train])[1] == y[~train]).mean() < 0.6  # noise embeddings: near chance
+    assert (lexical.score(X[~train], texts=test_texts)[1] == y[~train]).mean() > 0.9
+    assert lexical.info["lexical"]["weight"] == 0.5 and "calibration" in lexical.info
+
+    lexical.save(tmp_path)
+    with np.load(tmp_path / "weights.npz", allow_pickle=False) as arrays:
+        assert all(a.dtype == np.float32 for a in arrays.values())
+        assert arrays["lex_W"].shape == (2 * 2 ** 12, 3)
+    again = SentimentHead.load(tmp_path)
+    assert np.allclose(again.predict_proba(X[~train], texts=test_texts),
+                       lexical.predict_proba(X[~train], texts=test_texts), atol=1e-5)
+    with pytest.raises(ThemesError, match="reads the text"):
+        again.predict_proba(X[~train])
+    shift = fit_score_shift(again, X, np.where(y == "positive", "promoter", np.where(y == "negative", "detractor",
+                                                                                     "passive")),
+                            "promoter", "detractor", texts=texts)
+    assert shift["agreement_after"] >= shift["agreement_before"] > 0.8
+
+
 @pytest.mark.model
 def test_the_shipped_head_on_negation_contrast_emoji_and_caps():
     from themes.embedding.encode import embed_texts

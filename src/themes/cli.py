@@ -191,6 +191,8 @@ def train_sentiment(
     label: Annotated[str, typer.Option(help="Label column: negative/neutral/positive, -1/0/1, neg/neu/pos.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for head.json.")],
     model: Annotated[str | None, typer.Option(help="Local sentence-transformers folder.")] = None,
+    lexical: Annotated[bool, typer.Option(help="Also learn from the words (hashed word and character n-grams), "
+                                               "averaged with the embedding head.")] = True,
 ) -> None:
     """Train a sentiment head on your own labelled comments (use it with --sentiment-model)."""
     from tqdm import tqdm
@@ -212,9 +214,10 @@ def train_sentiment(
     if (~usable).any():
         _say(f"{int((~usable).sum())} rows skipped (empty text or unrecognised label)")
     spec = resolve_model(model)
-    X, _ = embed_texts([clean_text(t) for t in table.loc[usable, text]], spec, progress=tqdm)
-    head = train_head(X, labels[usable].to_numpy(), info={"embedding_model": spec.name, "source": str(file),
-                                                         "embedding_fingerprint": spec.heads_fit})
+    texts = [clean_text(t) for t in table.loc[usable, text]]
+    X, _ = embed_texts(texts, spec, progress=tqdm)
+    head = train_head(X, labels[usable].to_numpy(), texts=texts if lexical else None,
+                      info={"embedding_model": spec.name, "source": str(file), "embedding_fingerprint": spec.heads_fit})
     head.save(out)
     typer.echo(f"trained on {int(usable.sum())} comments; wrote {out}/head.json and weights.npz")
     cal = head.info.get("calibration")

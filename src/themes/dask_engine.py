@@ -80,8 +80,8 @@ def _run_rows(state: State, stages: list[tuple[str, dict]]) -> State:
     return state
 
 
-def _comment_vectors(state: State) -> tuple[np.ndarray, np.ndarray]:
-    return state.comment_vectors, state.comments["language"].to_numpy()
+def _comment_vectors(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return state.comment_vectors, state.comments["language"].to_numpy(), state.comments["clean_text"].to_numpy()
 
 
 def _mention_similarity(state: State, model) -> np.ndarray:
@@ -165,8 +165,10 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
         on_stage("workers: " + ", ".join(n for n, _ in before), "running")
     futures = client.map(_run_rows, parts, stages=before, pure=False)
     gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
-    state.comment_vectors = np.vstack([v for v, _ in gathered])
-    languages = np.concatenate([lang for _, lang in gathered])
+    state.comment_vectors = np.vstack([v for v, _, _ in gathered])
+    languages = np.concatenate([lang for _, lang, _ in gathered])
+    # partitions are contiguous slices in order: the driver's rows line up with the gathered ones
+    state.comments = state.comments.assign(clean_text=np.concatenate([t for _, _, t in gathered]))
     timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()

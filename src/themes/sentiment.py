@@ -2,6 +2,13 @@
 a few one-hidden-layer networks, or a single linear layer), stored as plain files in a folder:
 head.json (classes, temperature, training info) and weights.npz (float32 arrays, no pickle).
 
+A head trained on a researcher's own labelled comments (``themes train-sentiment``) also has a
+lexical part by default: hashed word and character n-grams with one logistic regression, whose
+probabilities are averaged with the networks'. A sentence vector blurs the domain's own words
+("on hold", "rebooked", "списали"), which in-domain labels teach directly; on every benchmark set
+the average beats either part alone (models/sentiment-e5-small/README.md). Such a head reads the
+text beside its embedding.
+
 score = P(positive) - P(negative), in -1..1; label = the most probable class. The probabilities
 are temperature-calibrated on data held out from training, so P(label) is an honest confidence.
 """
@@ -38,10 +45,49 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
-def _average_proba(member_logits: list[np.ndarray], temperature: float = 1.0, shift=0.0) -> np.ndarray:
+def _average_proba(member_logits: list[np.ndarray], temperature: float = 1.0, shift=0.0,
+                   weights: np.ndarray | None = None) -> np.ndarray:
     """The head's probabilities: each member's logits / temperature (+ a run's per-class offset),
-    softmax, averaged over the members."""
-    return np.mean([_softmax(z / temperature + shift) for z in member_logits], axis=0)
+    softmax, averaged over the members (weighted: the lexical part is one member with its own share)."""
+    return np.average([_softmax(z / temperature + shift) for z in member_logits], axis=0, weights=weights)
+
+
+@dataclass
+class LexicalPart:
+    """Word 1-2-grams and character 2-5-grams (within words), each hashed into ``n_features``
+    columns (no vocabulary to store; any script), sublinear TF-IDF, L2-normalised rows, and one
+    multinomial logistic regression: ``W`` (2 n_features, 3 classes in LABELS order), ``b``."""
+    idf: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+    n_features: int = 2 ** 18
+
+    @staticmethod
+    def counts(texts: list[str], n_features: int):
+        from scipy.sparse import hstack
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        common = {"n_features": n_features, "alternate_sign": False, "norm": None, "lowercase": True}
+        words = HashingVectorizer(ngram_range=(1, 2), **common).transform(texts)
+        chars = HashingVectorizer(analyzer="char_wb", ngram_range=(2, 5), **common).transform(texts)
+        return hstack([words, chars]).tocsr().astype(np.float32)
+
+    @staticmethod
+    def fit_idf(counts) -> np.ndarray:
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        return (np.log((1 + counts.shape[0]) / (1 + df)) + 1).astype(np.float32)  # smooth idf, as sklearn's
+
+    @staticmethod
+    def weigh(counts, idf: np.ndarray):
+        from sklearn.preprocessing import normalize
+
+        tfidf = counts.copy()
+        tfidf.data = 1 + np.log(tfidf.data)  # sublinear term frequency
+        return normalize(tfidf.multiply(idf).tocsr())
+
+    def logits(self, texts: list[str]) -> np.ndarray:
+        features = self.weigh(self.counts(texts, self.n_features), self.idf)
+        return np.asarray(features @ self.W) + self.b
 
 
 @dataclass
@@ -50,27 +96,51 @@ class SentimentHead:
     classes: tuple[str, ...] = LABELS
     temperature: float = 1.0
     info: dict = field(default_factory=dict)  # training data, model name, scores
+    lexical: LexicalPart | None = None  # reads the text too; its share of the average below
+    lexical_weight: float = 0.5
 
     @property
     def dim(self) -> int:
         return int(self.members[0][0][0].shape[0])
 
-    def member_logits(self, X: np.ndarray) -> list[np.ndarray]:
+    @property
+    def reads_text(self) -> bool:
+        return self.lexical is not None
+
+    @property
+    def weights(self) -> np.ndarray | None:
+        """Each member's share of the averaged probability (None: equal shares)."""
+        if self.lexical is None:
+            return None
+        return np.array([(1 - self.lexical_weight) / len(self.members)] * len(self.members) + [self.lexical_weight])
+
+    def member_logits(self, X: np.ndarray, texts: list[str] | None = None) -> list[np.ndarray]:
         if X.shape[1] != self.dim:
             raise ThemesError(f"the sentiment head expects {self.dim}-d embeddings from "
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
         X = np.asarray(X, dtype=np.float32)
         # in row blocks: the hidden activations of a million rows would be 0.5 GB per member
-        return [np.vstack([_logits(m, X[b]) for b in row_blocks(len(X))]) for m in self.members]
+        found = [np.vstack([_logits(m, X[b]) for b in row_blocks(len(X))]) for m in self.members]
+        if self.lexical is not None:
+            if texts is None or len(texts) != len(X):
+                raise ThemesError(f"the sentiment head '{self.info.get('name', '?')}' reads the text as well as "
+                                  "the embedding: pass one text per row")
+            texts = list(texts)
+            found.append(np.vstack([self.lexical.logits(texts[b]) for b in row_blocks(len(X))]))
+        return found
 
-    def predict_proba(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> np.ndarray:
-        """Class probabilities; ``shift`` (per-class logit offsets) is how a run re-calibrates."""
-        return _average_proba(self.member_logits(X), self.temperature, 0.0 if shift is None else shift)
+    def predict_proba(self, X: np.ndarray, *, texts: list[str] | None = None,
+                      shift: np.ndarray | None = None) -> np.ndarray:
+        """Class probabilities; ``texts`` (what was embedded, row by row) for a head that reads text;
+        ``shift`` (per-class logit offsets) is how a run re-calibrates."""
+        return _average_proba(self.member_logits(X, texts), self.temperature, 0.0 if shift is None else shift,
+                              self.weights)
 
-    def score(self, X: np.ndarray, *, shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def score(self, X: np.ndarray, *, texts: list[str] | None = None,
+              shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(score in -1..1, label) per row."""
-        return self.score_proba(self.predict_proba(X, shift=shift))
+        return self.score_proba(self.predict_proba(X, texts=texts, shift=shift))
 
     def score_proba(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         neg, pos = self.classes.index("negative"), self.classes.index("positive")
@@ -81,10 +151,15 @@ class SentimentHead:
         folder.mkdir(parents=True, exist_ok=True)
         arrays = {f"m{i}_{kind}{j}": a.astype(np.float32) for i, member in enumerate(self.members)
                   for j, layer in enumerate(member) for kind, a in zip("Wb", layer)}
-        np.savez(folder / "weights.npz", **arrays)
+        lexical = None
+        if self.lexical is not None:
+            arrays |= {"lex_idf": self.lexical.idf, "lex_W": self.lexical.W.astype(np.float32),
+                       "lex_b": self.lexical.b.astype(np.float32)}
+            lexical = {"n_features": self.lexical.n_features, "weight": self.lexical_weight}
+        np.savez_compressed(folder / "weights.npz", **arrays)  # the n-gram weights are mostly zeros
         (folder / "head.json").write_text(json.dumps({
             "format": 2, "classes": list(self.classes), "temperature": round(float(self.temperature), 6),
-            "members": [len(m) for m in self.members], "info": self.info,
+            "members": [len(m) for m in self.members], "lexical": lexical, "info": self.info,
         }, ensure_ascii=False, indent=1), encoding="utf-8")
 
     @classmethod
@@ -104,6 +179,11 @@ class SentimentHead:
             with np.load(weights, allow_pickle=False) as arrays:
                 members = [[(arrays[f"m{i}_W{j}"], arrays[f"m{i}_b{j}"]) for j in range(n)]
                            for i, n in enumerate(data["members"])]
+                spec = data.get("lexical")
+                lexical = LexicalPart(arrays["lex_idf"], arrays["lex_W"], arrays["lex_b"],
+                                      int(spec["n_features"])) if spec else None
+            return cls(members, tuple(data["classes"]), float(data.get("temperature", 1.0)), data.get("info", {}),
+                       lexical, float(spec["weight"]) if spec else 0.5)
         return cls(members, tuple(data["classes"]), float(data.get("temperature", 1.0)), data.get("info", {}))
 
 
@@ -128,19 +208,19 @@ def expected_calibration_error(proba: np.ndarray, labels: np.ndarray, classes=LA
                      for b in range(bins) if (edges == b).any()))
 
 
-def fit_temperature(logits: list[np.ndarray], y: np.ndarray) -> float:
+def fit_temperature(logits: list[np.ndarray], y: np.ndarray, weights: np.ndarray | None = None) -> float:
     """The temperature minimising held-out log-loss of the averaged member probabilities."""
     from scipy.optimize import minimize_scalar
 
     def nll(log_t: float) -> float:
-        p = _average_proba(logits, np.exp(log_t))
+        p = _average_proba(logits, np.exp(log_t), weights=weights)
         return -float(np.log(p[np.arange(len(y)), y] + 1e-12).mean())
 
     return float(np.exp(minimize_scalar(nll, bounds=(-2.0, 2.0), method="bounded").x))
 
 
 def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top: str, bottom: str,
-                    min_each: int = 30) -> dict:
+                    min_each: int = 30, texts: list[str] | None = None) -> dict:
     """Re-calibrate the head on an export's own scores: one offset between the positive and the
     negative logit, fitted so that the top group's comments (promoters) read positive against
     negative and the bottom group's (detractors) the reverse, both groups weighted equally.
@@ -156,8 +236,9 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
     if min(is_top.sum(), is_bottom.sum()) < min_each:
         return report | {"shift": None, "why": f"needs at least {min_each} comments in each of {top} and {bottom}"}
     neg, pos = head.classes.index("negative"), head.classes.index("positive")
-    logits = head.member_logits(X[is_top | is_bottom])
-    wants_pos = is_top[is_top | is_bottom]
+    scored = is_top | is_bottom
+    logits = head.member_logits(X[scored], None if texts is None else [t for t, s in zip(texts, scored) if s])
+    wants_pos = is_top[scored]
 
     def offsets(delta: float) -> np.ndarray:
         shift = np.zeros(len(head.classes), np.float32)
@@ -165,7 +246,7 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
         return shift
 
     def loss(delta: float) -> float:
-        p = _average_proba(logits, head.temperature, offsets(delta))
+        p = _average_proba(logits, head.temperature, offsets(delta), head.weights)
         share_pos = p[:, pos] / (p[:, pos] + p[:, neg] + 1e-12)
         return -(np.log(share_pos[wants_pos] + 1e-12).mean() + np.log(1 - share_pos[~wants_pos] + 1e-12).mean()) / 2
 
@@ -175,8 +256,8 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
     def agreement(labels: np.ndarray) -> float:
         return round(float(((labels[is_top] == "positive").mean() + (labels[is_bottom] == "negative").mean()) / 2), 4)
 
-    before = head.score(X)[1]
-    after = head.score(X, shift=shift)[1]
+    before = head.score(X, texts=texts)[1]
+    after = head.score(X, texts=texts, shift=shift)[1]
     return report | {"shift": shift, "offset": round(delta, 4), "agreement_before": agreement(before),
                      "agreement_after": agreement(after), "labels_changed": int((before != after).sum()),
                      "labels_changed_share": round(float((before != after).mean()), 4)}
@@ -184,12 +265,16 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
 
 def train_head(X: np.ndarray, labels: list[str] | np.ndarray, *, sample_weight: np.ndarray | None = None,
                members: int = 5, hidden: int = 128, alpha: float = 0.01, balanced: bool = True,
-               held_out: float = 0.1, seed: int = 42, info: dict | None = None) -> SentimentHead:
+               held_out: float = 0.1, seed: int = 42, info: dict | None = None,
+               texts: list[str] | None = None, lexical_weight: float = 0.5, lexical_c: float = 4.0,
+               n_features: int = 2 ** 18) -> SentimentHead:
     """Fit the head on embeddings and negative/neutral/positive labels.
 
     ``members`` one-hidden-layer networks (seeds seed, seed+1, ...) are averaged; ``balanced``
     weights classes equally; ``held_out`` of the rows (stratified) fit the temperature and are
-    where the calibration figures in ``info`` come from.
+    where the calibration figures in ``info`` come from. With ``texts`` (the embedded text of each
+    row) the head gets a lexical part too (LexicalPart, inverse regularisation ``lexical_c``), given
+    ``lexical_weight`` of the averaged probability; it trains on the same rows as the networks.
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.model_selection import train_test_split
@@ -230,14 +315,39 @@ def train_head(X: np.ndarray, labels: list[str] | np.ndarray, *, sample_weight: 
             out_W[:, LABELS.index(cls)], out_b[LABELS.index(cls)] = W1[:, col], b1[col]
         found.append([((W0 * scale).astype(np.float32), b0.astype(np.float32)), (out_W, out_b)])
     head = SentimentHead(found, LABELS, 1.0, dict(info or {}, n_train=len(labels), class_counts=counts))
+    if texts is not None:
+        if len(texts) != len(labels):
+            raise ThemesError(f"{len(texts)} texts for {len(labels)} labels")
+        head.lexical = _train_lexical(list(texts), labels, weight, fit_idx, lexical_c, n_features)
+        head.lexical_weight = lexical_weight
+        head.info["lexical"] = {"n_features": n_features, "weight": lexical_weight, "C": lexical_c}
+    cal_texts = None if texts is None else [texts[i] for i in cal_idx]
     if calibrate:
         y_cal = np.array([LABELS.index(c) for c in labels[cal_idx]])
-        before = expected_calibration_error(head.predict_proba(X[cal_idx]), labels[cal_idx])
-        head.temperature = fit_temperature(head.member_logits(X[cal_idx]), y_cal)
-        after = expected_calibration_error(head.predict_proba(X[cal_idx]), labels[cal_idx])
+        before = expected_calibration_error(head.predict_proba(X[cal_idx], texts=cal_texts), labels[cal_idx])
+        head.temperature = fit_temperature(head.member_logits(X[cal_idx], cal_texts), y_cal, head.weights)
+        after = expected_calibration_error(head.predict_proba(X[cal_idx], texts=cal_texts), labels[cal_idx])
         head.info["calibration"] = {"held_out_rows": len(cal_idx), "temperature": round(head.temperature, 4),
                                     "ece_before": round(before, 4), "ece_after": round(after, 4)}
     return head
+
+
+def _train_lexical(texts: list[str], labels: np.ndarray, weight: np.ndarray, rows: np.ndarray, C: float,
+                   n_features: int) -> LexicalPart:
+    from sklearn.linear_model import LogisticRegression
+
+    counts = LexicalPart.counts([texts[i] for i in rows], n_features)
+    idf = LexicalPart.fit_idf(counts)
+    clf = LogisticRegression(C=C, max_iter=2000)
+    clf.fit(LexicalPart.weigh(counts, idf), labels[rows], sample_weight=weight[rows])
+    W = np.zeros((counts.shape[1], 3), np.float32)
+    b = np.full(3, -30.0, np.float32)  # a class never seen gets ~zero probability
+    coef, intercept = clf.coef_, clf.intercept_
+    if coef.shape[0] == 1:  # two classes: one logit, spread over the pair as for the networks
+        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
+    for row, cls in enumerate(clf.classes_):
+        W[:, LABELS.index(cls)], b[LABELS.index(cls)] = coef[row], intercept[row]
+    return LexicalPart(idf, W, b, n_features)
 
 
 def normalise_label(value) -> str | None:

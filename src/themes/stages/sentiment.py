@@ -1,4 +1,5 @@
-"""sentiment: vectors -> comments.sentiment/sentiment_label and mentions.sentiment/sentiment_label.
+"""sentiment: vectors (+ comments.clean_text, mentions.span for a head that reads text) ->
+comments.sentiment/sentiment_label and mentions.sentiment/sentiment_label.
 
 With calibrate_on_scores (or the run option calibrate_sentiment) and a score column, the head's
 positive/negative balance is first re-fitted on this export's promoters and detractors
@@ -9,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ThemesError
-from ..sentiment import fit_score_shift, load_head
+from ..sentiment import SentimentHead, fit_score_shift, load_head
+from ..text.split import mention_core
 from .base import Stage, State, register
 
 
@@ -40,7 +42,8 @@ class Sentiment(Stage):
         if scale is None or "score" not in c or c["score"].isna().all():
             state.summary["sentiment_calibration"] = {"shift": None, "why": "the export has no score column"}
             return None
-        found = fit_score_shift(self.head, state.comment_vectors, c["nps_group"].to_numpy(), scale.top, scale.bottom)
+        found = fit_score_shift(self.head, state.comment_vectors, c["nps_group"].to_numpy(), scale.top, scale.bottom,
+                                texts=comment_texts(self.head, state))
         shift = found.pop("shift")
         state.summary["sentiment_calibration"] = found
         return shift
@@ -50,10 +53,19 @@ class Sentiment(Stage):
         # the dask engine fits the offset once, on the driver over all comments, and hands it to
         # every partition: fitted per partition it would differ from the local engine's
         shift = state.options["sentiment_shift"] if "sentiment_shift" in state.options else self.calibrate(state)
-        for table, vectors in ((state.comments, state.comment_vectors),
-                               (state.mentions, state.mention_vectors)):
-            score, label = head.score(vectors, shift=shift)
+        for table, vectors, texts in ((state.comments, state.comment_vectors, comment_texts(head, state)),
+                                      (state.mentions, state.mention_vectors, mention_texts(head, state))):
+            score, label = head.score(vectors, texts=texts, shift=shift)
             table["sentiment"] = score.round(4)
             table["sentiment_label"] = label
         state.summary["sentiment_model"] = {k: v for k, v in head.info.items()
                                             if k in ("name", "embedding_model", "n_train")}
+
+
+# the texts a head that reads text sees: exactly what the embed stage embedded for each row
+def comment_texts(head: SentimentHead, state: State) -> list[str] | None:
+    return state.comments["clean_text"].tolist() if head.reads_text else None
+
+
+def mention_texts(head: SentimentHead, state: State) -> list[str] | None:
+    return [mention_core(s) for s in state.mentions["span"]] if head.reads_text else None
