@@ -1,7 +1,7 @@
 """How `themes` scales: synthetic exports of N comments through the default and the fast
 pipeline, with BERTopic on the same embeddings beside them.
 
-    python benchmarks/scale.py [--sizes 10000,100000] [--configs default,fast,dask] [--bertopic]
+    python benchmarks/scale.py [--sizes 10000,100000] [--configs default,fast,dask,random-vectors] [--bertopic]
 
 Comments are recombined from sentences of ../shared/data sets (Booking hotel reviews' positive
 and negative parts, negative/positive airline tweets, Skytrax airline reviews, Russian bank and
@@ -11,7 +11,12 @@ embedding cache (the converted models are shared), so the figures include embedd
 wall time per stage, comments/s end to end, peak RSS of the process. With --bertopic, BERTopic
 (default settings) clusters the same embeddings (taken from the run's cache) in its own process.
 `dask` is the default pipeline with --engine dask on a LocalCluster of 2 one-thread workers; its
-peak RSS is the driver's, and workers_peak_rss_mb the largest worker's.
+peak RSS is the driver's, and workers_peak_rss_mb the largest worker's. `random-vectors` is the
+default pipeline with the embedding replaced by random unit vectors (384-d, float32): every other
+stage (reading, cleaning, language, clauses, themes, sentiment, flags, labels, impact, segments,
+periods, the report and the tables written) runs for real, so it shows what the pipeline costs
+around the embedding at sizes whose embedding would take hours here (themes and labels are
+meaningless on such vectors; time and memory are not).
 """
 
 from __future__ import annotations
@@ -74,6 +79,22 @@ def synthetic_export(n: int, seed: int = 0) -> pd.DataFrame:
                          "date": dates.astype(str)})
 
 
+def _random_embedding() -> None:
+    """Replace the embed stage's encoder with seeded random unit vectors (one matrix, filled and
+    normalised in blocks, so the stand-in costs the vectors' own size and no more)."""
+    import themes.stages.embed as embed_stage
+
+    def embed_texts(texts, spec, **_):
+        rng = np.random.default_rng(0)
+        vectors = np.empty((len(texts), 384), np.float32)
+        for start in range(0, len(texts), 65536):
+            block = rng.standard_normal((min(65536, len(texts) - start), 384), dtype=np.float32)
+            vectors[start:start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+        return vectors, {"texts": len(texts), "unique": len(texts), "from_cache": 0, "computed": len(texts)}
+
+    embed_stage.embed_texts = embed_texts
+
+
 def run_child(args: argparse.Namespace) -> None:
     path, config, out = Path(args.child[0]), args.child[1], Path(args.child[2])
     started = time.perf_counter()
@@ -97,9 +118,11 @@ def run_child(args: argparse.Namespace) -> None:
 
         import themes
 
+        if config == "random-vectors":
+            _random_embedding()
         engine = {"engine": "dask", "workers": 2} if config == "dask" else {}
         result = themes.analyze(path, text="comment", score="nps", date="date", id="id",
-                                config=None if config == "dask" else config, **engine)
+                                config=None if config in ("dask", "random-vectors") else config, **engine)
         result.save(out.parent / f"out-{config}", report=True)
         record = {"stages": result.summary["timings_s"], "themes": result.summary["counts"]["themes"],
                   "unassigned": result.summary["counts"]["other_mentions"] / result.summary["counts"]["mentions"],

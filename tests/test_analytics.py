@@ -71,6 +71,27 @@ def test_nothing_is_flagged_on_null_data():
 
 
 # ------------------------------------------------------------------ edge cases
+@pytest.mark.parametrize("estimate", [theme_impact, driver_impact])
+def test_bootstrap_in_blocks_gives_the_draws_of_one_block(monkeypatch, estimate):
+    """Draws are computed in blocks so that memory does not grow with the export; any block size
+    must give the same intervals and p-values as all draws at once."""
+    import themes.impact
+
+    rng = np.random.default_rng(3)
+    member = rng.random((3000, 6)) < 0.25
+    values = np.where(rng.random(3000) < 0.1, np.nan, rng.choice([-1.0, 0.0, 1.0], 3000))
+    found = {}
+    for size in (1000, 7, 1):
+        monkeypatch.setattr(themes.impact, "DRAWS_PER_BLOCK", size)
+        found[size] = estimate(values, member, n_boot=101)
+    for size in (7, 1):
+        for field in ("impact", "low", "high", "p_value"):
+            np.testing.assert_array_equal(getattr(found[size], field), getattr(found[1000], field))
+    assert np.isfinite(found[1000].low).all() and (found[1000].low < found[1000].high).all()
+    empty = estimate(values, member, n_boot=0)
+    assert np.isnan(empty.low).all() and np.isfinite(empty.impact).all()
+
+
 def test_a_theme_in_every_comment_has_no_impact_but_others_do():
     planted = planted_export(500, seed=5, population=5_000)
     member = np.column_stack([np.ones(500, bool), planted.member])

@@ -60,6 +60,23 @@ def test_workbook_and_markdown(report_dir):
     assert md.startswith("**Customer feedback themes**") and md.count("\n| ") >= 6
 
 
+def test_a_long_table_is_cut_in_the_workbook_and_says_where_every_row_is(report_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "copy"
+    shutil.copytree(report_dir, folder)
+    comments = pd.read_csv(folder / "comments.csv", keep_default_na=False)
+    themes = pd.read_csv(folder / "themes.csv", keep_default_na=False)
+    assert len(comments) > 50 and len(themes) < 50
+    write_workbook(folder, max_rows=50)
+    book = load_workbook(folder / "report.xlsx", read_only=True)
+    rows = list(book["comments"].values)
+    assert list(rows[0]) == list(comments.columns)
+    assert len(rows) == 1 + 50 + 1 and rows[-1][0] == "the first 50 rows only: every row is in comments.csv"
+    assert [r[0] for r in rows[1:51]] == comments["id"].astype(str).head(50).tolist()
+    assert len(list(book["themes"].values)) == 1 + len(themes)  # short tables stay whole
+
+
 def test_themes_report_re_renders_from_the_folder(report_dir, tmp_path):
     folder = tmp_path / "copy"
     shutil.copytree(report_dir, folder)

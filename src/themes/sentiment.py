@@ -39,6 +39,16 @@ def _logits(member: list[Layer], X: np.ndarray) -> np.ndarray:
     return h
 
 
+def float32_without_subnormals(a: np.ndarray) -> np.ndarray:
+    """A float32 copy with subnormal values (|x| < 1.2e-38) set to zero. They add nothing to a
+    sum, but a matrix product that meets them runs ~30x slower on x86 CPUs, and weight decay
+    leaves the weights of dead ReLU units there: the head shipped before this scored 25,000 rows
+    in 3.3 s instead of 0.1 s."""
+    out = np.array(a, dtype=np.float32)
+    out[np.abs(out) < np.finfo(np.float32).tiny] = 0.0
+    return out
+
+
 def _softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     p = np.exp(z)
@@ -61,6 +71,9 @@ class LexicalPart:
     W: np.ndarray
     b: np.ndarray
     n_features: int = 2 ** 18
+
+    def __post_init__(self) -> None:
+        self.W, self.b = float32_without_subnormals(self.W), float32_without_subnormals(self.b)
 
     @staticmethod
     def counts(texts: list[str], n_features: int):
@@ -98,6 +111,10 @@ class SentimentHead:
     info: dict = field(default_factory=dict)  # training data, model name, scores
     lexical: LexicalPart | None = None  # reads the text too; its share of the average below
     lexical_weight: float = 0.5
+
+    def __post_init__(self) -> None:
+        self.members = [[(float32_without_subnormals(W), float32_without_subnormals(b)) for W, b in member]
+                        for member in self.members]
 
     @property
     def dim(self) -> int:
