@@ -50,18 +50,26 @@ def _ctfidf(doc_terms: list[set[str]], theme_of: np.ndarray, n_themes: int, top:
     return out
 
 
+def span_terms(spans: list[str], languages: list[str], mask: bool = True) -> list[list[tuple[str, str]]]:
+    """(key, shown form) of the content words of each span, personal data masked first."""
+    return [content_terms(mask_pii(span) if mask else span, lang) for span, lang in zip(spans, languages)]
+
+
 def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, similarity: np.ndarray,
                  n_themes: int, *, n_keywords: int = 10, n_examples: int = 3,
                  label_language: str = "en", label_words: int = 3, min_language_share: float = 0.15,
-                 mask: bool = True) -> list[ThemeLabel]:
+                 mask: bool = True, terms: list[list[tuple[str, str]]] | None = None) -> list[ThemeLabel]:
+    """Labels, keywords and quotes per theme. ``terms``: each span's ``span_terms`` when the
+    caller has them already (the label stage labels themes, then sub-themes of the same spans)."""
     theme_of = np.asarray(theme_of)
     shown: dict[str, Counter] = defaultdict(Counter)
     doc_terms: list[set[str]] = []
-    for span, lang in zip(spans, languages):
-        terms = content_terms(mask_pii(span) if mask else span, lang)
-        for key, form in terms:
+    if terms is None:
+        terms = span_terms(spans, languages, mask)
+    for span_terms_ in terms:
+        for key, form in span_terms_:
             shown[key][form] += 1
-        doc_terms.append({key for key, _ in terms})
+        doc_terms.append({key for key, _ in span_terms_})
 
     def show(key: str) -> str:
         return shown[key].most_common(1)[0][0] if shown[key] else key

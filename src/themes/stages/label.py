@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..labels import label_themes
+from ..labels import label_themes, span_terms
 from ..privacy import mask_pii
 from ..theme_model import OTHER
 from .base import Stage, State, register
@@ -34,7 +34,9 @@ class Label(Stage):
         ids = list(dict.fromkeys(model.theme_ids_))  # merged themes share an id
         if (m["theme_id"] == OTHER).any() or (state.comments["primary_theme"] == OTHER).any():
             ids.append(OTHER)
-        top = self._rows(state, m, ids, m["theme_id"].to_numpy())
+        # each mention's words once: the sub-themes below label the same spans again
+        terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.get("mask", True))
+        top = self._rows(state, m, ids, m["theme_id"].to_numpy(), terms)
         top.loc[top["theme_id"] == OTHER, "label"] = OTHER_LABEL
         tables = [top]
         # sub-themes: labelled against their siblings, so the label says what sets each apart
@@ -42,23 +44,26 @@ class Label(Stage):
         parent_of = {sub: reported[parent] for sub, parent in zip(model.sub_ids_, model.sub_parent_)}
         for parent in ids:
             subs = [sub for sub in dict.fromkeys(model.sub_ids_) if parent_of[sub] == parent]
-            rows = m[(m["theme_id"] == parent) & m["subtheme_id"].isin(subs)]
+            picked = ((m["theme_id"] == parent) & m["subtheme_id"].isin(subs)).to_numpy()
+            rows = m[picked]
             if len(subs) < 2 or rows.empty:
                 continue
-            table = self._rows(state, rows, subs, rows["subtheme_id"].to_numpy())
+            table = self._rows(state, rows, subs, rows["subtheme_id"].to_numpy(),
+                               [terms[i] for i in np.flatnonzero(picked)])
             table["parent_id"] = parent
             tables.append(table)
         state.themes = pd.concat(tables, ignore_index=True)
 
-    def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray) -> pd.DataFrame:
+    def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray,
+              terms: list[list[tuple[str, str]]]) -> pd.DataFrame:
         """One row per id in ``ids``: label, keywords and central quotes of the mentions ``m``
-        (``assigned`` holds each mention's id)."""
+        (``assigned`` holds each mention's id, ``terms`` its words)."""
         theme_of = pd.Series(assigned).map({t: i for i, t in enumerate(ids)}).to_numpy()
         mask = state.options.get("mask", True)
         labels = label_themes(m["span"].tolist(), m["language"].tolist(), theme_of, m["similarity"].to_numpy(),
                               len(ids), n_keywords=self.n_keywords, n_examples=self.n_examples,
                               label_language=state.options.get("label_language", "en"),
-                              label_words=self.label_words, mask=mask)
+                              label_words=self.label_words, mask=mask, terms=terms)
 
         def quote(idx: int) -> str:
             text = m["span"].iat[idx]
