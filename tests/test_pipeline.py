@@ -48,3 +48,48 @@ def test_text_stages_on_a_table():
     m = state.mentions
     assert m.groupby("id").size().to_dict() == {"a": 2, "b": 2, "c": 1}
     assert m.loc[m["id"] == "b", "span"].tolist() == ["Доставка быстрая", "но курьер хамил"]
+
+
+def test_vectors_are_let_go_after_the_last_stage_that_reads_them():
+    """Labels, impact and writing need only the tables: at a million comments the vectors (3.8 GB
+    with the clauses') would otherwise stay resident to the end of the run."""
+    import numpy as np
+
+    from themes.config import PipelineConfig
+    from themes.pipeline import run_pipeline
+    from themes.stages.base import Stage, register
+
+    seen = []
+
+    @register
+    class _MakeVectors(Stage):
+        name = "_test_make_vectors"
+
+        def run(self, state):
+            vectors = np.ones((4, 3), np.float32)
+            state.mention_vectors, state.comment_vectors = vectors[:2], vectors[2:]
+
+    @register
+    class _ReadVectors(Stage):
+        name = "_test_read_vectors"
+        reads_vectors = True
+
+        def run(self, state):
+            seen.append(("reader", state.comment_vectors is not None and state.mention_vectors is not None))
+
+    @register
+    class _Tables(Stage):
+        name = "_test_tables_only"
+
+        def run(self, state):
+            seen.append(("after", state.comment_vectors is None and state.mention_vectors is None))
+
+    try:
+        config = PipelineConfig(name="t", stages=[("_test_make_vectors", {}), ("_test_read_vectors", {}),
+                                                  ("_test_tables_only", {}), ("_test_read_vectors", {}),
+                                                  ("_test_tables_only", {})])
+        run_pipeline(State(comments=pd.DataFrame({"text": ["a"]})), config)
+        assert seen == [("reader", True), ("after", False), ("reader", True), ("after", True)]
+    finally:
+        for name in ("_test_make_vectors", "_test_read_vectors", "_test_tables_only"):
+            STAGES.pop(name, None)

@@ -15,7 +15,10 @@ def run_pipeline(state: State, config: PipelineConfig) -> State:
     timings = state.summary.setdefault("timings_s", {})
     bar = state.progress(total=len(stages), desc="stages", unit="stage") if state.progress else None
     on_stage = state.options.get("on_stage")  # a service's job reports progress through this
-    for stage in stages:
+    # the vectors (1.5 GB per million texts) are let go once the last stage that reads them is
+    # done: labels, impact and writing the outputs need only the tables
+    last_reader = max((i for i, stage in enumerate(stages) if stage.reads_vectors), default=None)
+    for i, stage in enumerate(stages):
         if bar:
             bar.set_postfix_str(stage.name)
         if on_stage:
@@ -23,6 +26,8 @@ def run_pipeline(state: State, config: PipelineConfig) -> State:
         started = time.perf_counter()
         stage.run(state)
         timings[stage.name] = round(time.perf_counter() - started, 3)
+        if i == last_reader:
+            state.comment_vectors = state.mention_vectors = None
         if on_stage:
             on_stage(stage.name, "done")
         if bar:

@@ -37,6 +37,7 @@ class Stage:
     ``__init__`` keyword arguments are the settings allowed in the YAML."""
 
     name: ClassVar[str]
+    reads_vectors: ClassVar[bool] = False  # uses state.comment_vectors / mention_vectors
 
     def prepare(self, state: State) -> None:
         """Cheap checks and set-up; every stage's prepare runs before any stage's run, so a

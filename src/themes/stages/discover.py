@@ -21,6 +21,7 @@ from .base import Stage, State, register
 @register
 class Discover(Stage):
     name = "discover"
+    reads_vectors = True
 
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",

@@ -10,6 +10,7 @@ from .base import Stage, State, register
 @register
 class Flags(Stage):
     name = "flags"
+    reads_vectors = True
 
     def __init__(self, rules: str | None = None, head: str | None = "flags"):
         self.rules = rules  # a flags.yaml path; None = the shipped models/flags/flags.yaml

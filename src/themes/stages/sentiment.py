@@ -18,6 +18,7 @@ from .base import Stage, State, register
 @register
 class Sentiment(Stage):
     name = "sentiment"
+    reads_vectors = True
 
     def __init__(self, model: str = "sentiment-e5-small", calibrate_on_scores: bool = False):
         self.model = model
