@@ -80,17 +80,15 @@ def synthetic_export(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def _random_embedding() -> None:
-    """Replace the embed stage's encoder with seeded random unit vectors (one matrix, filled and
-    normalised in blocks, so the stand-in costs the vectors' own size and no more)."""
+    """Replace the embed stage's encoder with seeded random unit vectors (post_embedding's: one
+    float32 matrix normalised in place, so the stand-in costs the vectors' own size and no more)."""
+    from post_embedding import unit_vectors
+
     import themes.stages.embed as embed_stage
 
     def embed_texts(texts, spec, **_):
-        rng = np.random.default_rng(0)
-        vectors = np.empty((len(texts), 384), np.float32)
-        for start in range(0, len(texts), 65536):
-            block = rng.standard_normal((min(65536, len(texts) - start), 384), dtype=np.float32)
-            vectors[start:start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
-        return vectors, {"texts": len(texts), "unique": len(texts), "from_cache": 0, "computed": len(texts)}
+        stats = {"texts": len(texts), "unique": len(texts), "from_cache": 0, "computed": len(texts)}
+        return unit_vectors(np.random.default_rng(0), len(texts)), stats
 
     embed_stage.embed_texts = embed_texts
 

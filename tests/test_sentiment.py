@@ -87,6 +87,13 @@ def test_two_classes_train_and_the_missing_one_gets_no_probability():
     proba = head.predict_proba(X)
     assert proba[:, LABELS.index("neutral")].max() < 1e-6
     assert (head.score(X[keep])[1] == y[keep]).mean() > 0.9
+    Xw, yw, texts = _worded()  # the lexical part's two-class logit lands in the right columns too
+    two = yw != "neutral"
+    worded = train_head(Xw[two], yw[two], members=1, hidden=8, texts=[t for t, k in zip(texts, two) if k],
+                        n_features=2 ** 10)
+    kept_texts = [t for t, k in zip(texts, two) if k]
+    assert worded.predict_proba(Xw[two], texts=kept_texts)[:, LABELS.index("neutral")].max() < 1e-6
+    assert (worded.score(Xw[two], texts=kept_texts)[1] == yw[two]).mean() > 0.9
 
 
 def test_bad_training_labels_are_refused():

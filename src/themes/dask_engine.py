@@ -80,8 +80,9 @@ def _run_rows(state: State, stages: list[tuple[str, dict]]) -> State:
     return state
 
 
-def _comment_vectors(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return state.comment_vectors, state.comments["language"].to_numpy(), state.comments["clean_text"].to_numpy()
+def _comment_vectors(state: State, texts: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    texts = state.comments["clean_text"].to_numpy() if texts else None
+    return state.comment_vectors, state.comments["language"].to_numpy(), texts
 
 
 def _mention_similarity(state: State, model) -> np.ndarray:
@@ -164,11 +165,13 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     if on_stage:
         on_stage("workers: " + ", ".join(n for n, _ in before), "running")
     futures = client.map(_run_rows, parts, stages=before, pure=False)
-    gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
+    # the driver's calibration on scores reads the comments' texts only for a head that reads text
+    needs_text = "sentiment" in built and built["sentiment"].head.reads_text
+    gathered = client.gather(client.map(_comment_vectors, futures, texts=needs_text, pure=False))
     state.comment_vectors = np.vstack([v for v, _, _ in gathered])
     languages = np.concatenate([lang for _, lang, _ in gathered])
-    # partitions are contiguous slices in order: the driver's rows line up with the gathered ones
-    state.comments = state.comments.assign(clean_text=np.concatenate([t for _, _, t in gathered]))
+    if needs_text:  # partitions are contiguous slices in order: the driver's rows line up with them
+        state.comments = state.comments.assign(clean_text=np.concatenate([t for _, _, t in gathered]))
     timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()

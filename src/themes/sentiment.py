@@ -325,13 +325,8 @@ def train_head(X: np.ndarray, labels: list[str] | np.ndarray, *, sample_weight: 
             warnings.simplefilter("ignore", ConvergenceWarning)
             clf.fit(X[fit_idx] * scale, labels[fit_idx], sample_weight=weight[fit_idx])
         (W0, W1), (b0, b1) = clf.coefs_, clf.intercepts_
-        if W1.shape[1] == 1:  # two classes: sklearn keeps one logit; spread it over the pair
-            W1, b1 = np.hstack([-W1 / 2, W1 / 2]), np.concatenate([-b1 / 2, b1 / 2])
-        out_W = np.zeros((hidden, 3), np.float32)
-        out_b = np.full(3, -30.0, np.float32)  # a class never seen gets ~zero probability
-        for col, cls in enumerate(clf.classes_):
-            out_W[:, LABELS.index(cls)], out_b[LABELS.index(cls)] = W1[:, col], b1[col]
-        found.append([((W0 * scale).astype(np.float32), b0.astype(np.float32)), (out_W, out_b)])
+        found.append([((W0 * scale).astype(np.float32), b0.astype(np.float32)),
+                      _in_label_order(W1, b1, clf.classes_)])
     head = SentimentHead(found, LABELS, 1.0, dict(info or {}, n_train=len(labels), class_counts=counts))
     if texts is not None:
         if len(texts) != len(labels):
@@ -358,14 +353,20 @@ def _train_lexical(texts: list[str], labels: np.ndarray, weight: np.ndarray, row
     idf = LexicalPart.fit_idf(counts)
     clf = LogisticRegression(C=C, max_iter=2000)
     clf.fit(LexicalPart.weigh(counts, idf), labels[rows], sample_weight=weight[rows])
-    W = np.zeros((counts.shape[1], 3), np.float32)
-    b = np.full(3, -30.0, np.float32)  # a class never seen gets ~zero probability
-    coef, intercept = clf.coef_, clf.intercept_
-    if coef.shape[0] == 1:  # two classes: one logit, spread over the pair as for the networks
-        coef, intercept = np.vstack([-coef / 2, coef / 2]), np.concatenate([-intercept / 2, intercept / 2])
-    for row, cls in enumerate(clf.classes_):
-        W[:, LABELS.index(cls)], b[LABELS.index(cls)] = coef[row], intercept[row]
+    W, b = _in_label_order(clf.coef_.T, clf.intercept_, clf.classes_)
     return LexicalPart(idf, W, b, n_features)
+
+
+def _in_label_order(W: np.ndarray, b: np.ndarray, classes) -> Layer:
+    """An output layer (d_in, classes fitted) as (d_in, 3) in LABELS order. With two classes
+    sklearn keeps one logit: it is spread over the pair; a class never seen gets bias -30, so
+    ~zero probability."""
+    if W.shape[1] == 1:
+        W, b = np.hstack([-W / 2, W / 2]), np.concatenate([-b / 2, b / 2])
+    out_W, out_b = np.zeros((W.shape[0], 3), np.float32), np.full(3, -30.0, np.float32)
+    for col, cls in enumerate(classes):
+        out_W[:, LABELS.index(cls)], out_b[LABELS.index(cls)] = W[:, col], b[col]
+    return out_W, out_b
 
 
 def normalise_label(value) -> str | None:
