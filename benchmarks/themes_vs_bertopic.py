@@ -2,6 +2,7 @@
 
     pip install bertopic            # benchmark environment only; not a dependency of themes
     python benchmarks/themes_vs_bertopic.py [--sets airline,banking77,...] [--limit N]
+        [--methods themes,bertopic,bertopic-centred,themes-fast,themes-scale]
 
 For each set (benchmarks/theme_sets.py) each method runs twice, each run in its own process
 (so peak RSS is its own): `themes` with seeds 1 and 2, BERTopic with its default settings
@@ -82,7 +83,7 @@ def npmi_and_diversity(texts: list[str], languages: list[str], topics: list[list
             len(set(flat)) / len(flat) if flat else float("nan"))
 
 
-def run_themes(frame: pd.DataFrame, seed: int) -> dict:
+def run_themes(frame: pd.DataFrame, seed: int, config: str | None = None) -> dict:
     import themes
 
     data = frame[["text"]].copy()
@@ -90,7 +91,7 @@ def run_themes(frame: pd.DataFrame, seed: int) -> dict:
         data["language"] = frame["language"]
     started = time.perf_counter()
     result = themes.analyze(data, text="text", lang="language" if "language" in frame else None,
-                            seed=seed, progress=False)
+                            seed=seed, config=config, progress=False)
     wall = time.perf_counter() - started
     t = result.themes
     top = t[(t["parent_id"] == "") & (t["theme_id"] != "other")]
@@ -144,7 +145,10 @@ def child(set_name: str, method: str, seed: int, limit: int, out: Path) -> None:
     if limit:
         frame = frame.sample(n=min(limit, len(frame)), random_state=0).reset_index(drop=True)
     runners = {"themes": run_themes, "bertopic": run_bertopic,
-               "bertopic-centred": lambda f, s: run_bertopic(f, s, centred=True)}
+               "bertopic-centred": lambda f, s: run_bertopic(f, s, centred=True),
+               # the other tiers (pipelines/fast.yaml, scale.yaml): what they cost against the default
+               "themes-fast": lambda f, s: run_themes(f, s, config="fast"),
+               "themes-scale": lambda f, s: run_themes(f, s, config="scale")}
     result = runners[method](frame, seed)
     result["peak_rss_mb"] = peak_rss_mb()
     out.write_text(json.dumps(result))

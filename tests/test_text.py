@@ -69,3 +69,42 @@ def test_short_comments_follow_the_exports_language_mix():
     short = ["Terrible service", "No comment", "Paldies", "Отлично", "ok"]
     assert detect_languages(short)[:2] != ["en", "en"]
     assert detect_languages(long + short)[-5:] == ["en", "en", "lv", "ru", "unknown"]
+
+
+def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would():
+    """The label stage keeps each mention's words as integer arrays (SpanTerms); every question it
+    asks of them (which keys a span uses, the most frequent form of a key, a subset of spans)
+    has the answer a plain list of (key, form) per span gives."""
+    from collections import Counter
+
+    import numpy as np
+
+    from themes.labels import span_terms
+
+    rng = np.random.default_rng(0)
+    words = ["delays", "delay", "delayed", "Delay", "rude", "staff", "задержки", "задержка", "kavēšanās",
+             "kavējās", "refund", "refunds", "the", "was"]
+    spans = [" ".join(rng.choice(words, size=rng.integers(0, 6))) for _ in range(300)]
+    languages = [rng.choice(["en", "ru", "lv"]) for _ in spans]
+    terms = span_terms(spans, languages)
+    plain = [content_terms(s, lang) for s, lang in zip(spans, languages)]
+    assert len(terms) == len(spans)
+    for rows in (np.arange(len(spans)), rng.choice(len(spans), 120, replace=False), np.array([], int)):
+        part = terms.take(rows)
+        expected = [plain[i] for i in rows]
+        # each span's words, in order
+        got = [[(part.keys[part.pair_key[p]], part.forms[p]) for p in part.pairs[part.offsets[i]:part.offsets[i + 1]]]
+               for i in range(len(part))]
+        assert got == expected
+        # the set of keys per span
+        docs, keys = part.doc_keys()
+        assert sorted(zip(docs.tolist(), (part.keys[k] for k in keys))) == \
+            sorted({(i, key) for i, ws in enumerate(expected) for key, _ in ws})
+        # the most frequent form of each key, ties to the form seen first (Counter.most_common)
+        forms: dict[str, Counter] = {}
+        for ws in expected:
+            for key, form in ws:
+                forms.setdefault(key, Counter())[form] += 1
+        best = part.shown()
+        assert {part.keys[k]: part.forms[best[k]] for k in range(len(part.keys)) if best[k] >= 0} == \
+            {key: c.most_common(1)[0][0] for key, c in forms.items()}

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .blocks import row_blocks
 from .errors import ThemesError
 
 FLAGS = ("anger", "disappointment", "gratitude", "effort")
@@ -74,8 +75,13 @@ class FlagRules:
         return found
 
     def frame(self, texts: list[str]) -> pd.DataFrame:
-        """One boolean column per flag, one row per text."""
-        return pd.DataFrame([self.flags_of(t) for t in texts], columns=list(FLAGS)).astype(bool)
+        """One boolean column per flag, one row per text (filled into one array: a dict per text
+        held until the end cost ~0.7 GB for three million clauses)."""
+        out = np.zeros((len(texts), len(FLAGS)), bool)
+        for i, text in enumerate(texts):
+            found = self.flags_of(text)
+            out[i] = [found[flag] for flag in FLAGS]
+        return pd.DataFrame(out, columns=list(FLAGS))
 
 
 @dataclass
@@ -91,8 +97,11 @@ class FlagHead:
     threshold: float = 0.8
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """(n, len(FLAGS)) booleans: P(flag) > threshold."""
-        return (X @ self.weights + self.bias) > np.log(self.threshold / (1 - self.threshold))
+        """(n, len(FLAGS)) booleans: P(flag) > threshold (in row blocks: float16 vectors are read as
+        float32 a block at a time)."""
+        cut = np.log(self.threshold / (1 - self.threshold))
+        return np.vstack([(np.asarray(X[b], np.float32) @ self.weights + self.bias) > cut
+                          for b in row_blocks(len(X))])
 
     def save(self, folder: Path) -> None:
         (Path(folder) / "head.json").write_text(json.dumps({

@@ -9,11 +9,11 @@ enough mentions in it, and the pooled keywords otherwise.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 
+from .blocks import ranges
 from .privacy import mask_pii
 from .text.lemmas import content_terms
 
@@ -26,62 +26,119 @@ class ThemeLabel:
     examples: list[int]  # row indices of the most central mentions
 
 
-def _ctfidf(doc_terms: list[set[str]], theme_of: np.ndarray, n_themes: int, top: int) -> list[list[str]]:
-    """Top keys per theme. tf = share of the theme's mentions that use the key;
-    idf = log(1 + mean mentions per theme / mentions using the key anywhere)."""
-    per_theme: list[Counter] = [Counter() for _ in range(n_themes)]
-    overall: Counter = Counter()
+@dataclass
+class SpanTerms:
+    """The content words of many spans as integer arrays, not a Python list per span: a list of
+    (key, form) tuples and a set per span held ~4 GB for three million clauses.
+
+    A *pair* is one (key, shown form), numbered in order of first appearance; span i's words are
+    ``pairs[offsets[i]:offsets[i + 1]]`` in reading order."""
+
+    keys: list[str]  # key id -> key (lemma)
+    forms: list[str]  # pair id -> shown form
+    pair_key: np.ndarray  # pair id -> key id
+    pairs: np.ndarray  # every span's pair ids, one after another
+    offsets: np.ndarray  # (n_spans + 1,)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def take(self, rows: np.ndarray) -> SpanTerms:
+        """The spans ``rows`` (in that order), sharing the vocabulary."""
+        rows = np.asarray(rows, np.int64)
+        lengths = self.offsets[rows + 1] - self.offsets[rows]
+        picked = self.pairs[ranges(self.offsets[rows], lengths)]
+        return SpanTerms(self.keys, self.forms, self.pair_key, picked, np.concatenate([[0], np.cumsum(lengths)]))
+
+    def doc_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(span, key id) once per key a span uses: the spans' key sets, as two arrays."""
+        doc = np.repeat(np.arange(len(self)), np.diff(self.offsets))
+        code = np.unique(doc * len(self.keys) + self.pair_key[self.pairs])
+        return code // max(len(self.keys), 1), code % max(len(self.keys), 1)
+
+    def shown(self) -> np.ndarray:
+        """Per key id, the pair id of its most frequent form in these spans (ties: the form seen
+        first here); -1 for keys these spans do not use."""
+        counts = np.bincount(self.pairs, minlength=len(self.forms))
+        first = np.full(len(self.forms), len(self.pairs), np.int64)
+        used, at = np.unique(self.pairs, return_index=True)
+        first[used] = at
+        best = np.full(len(self.keys), -1, np.int64)
+        # sorted by key, then most frequent, then first seen: the first pair of each key wins
+        order = np.lexsort((first[used], -counts[used], self.pair_key[used]))
+        ranked = used[order]
+        keys_of = self.pair_key[ranked]
+        lead = np.concatenate([[True], keys_of[1:] != keys_of[:-1]]) if len(ranked) else np.zeros(0, bool)
+        best[keys_of[lead]] = ranked[lead]
+        return best
+
+
+def span_terms(spans: list[str], languages: list[str], mask: bool = True) -> SpanTerms:
+    """The content words of each span (personal data masked first), as ``SpanTerms``."""
+    from array import array
+
+    key_id: dict[str, int] = {}
+    pair_id: dict[tuple[str, str], int] = {}
+    pair_key = array("q")
+    pairs, offsets = array("q"), array("q", [0])
+    for span, lang in zip(spans, languages):
+        for key, form in content_terms(mask_pii(span) if mask else span, lang):
+            pid = pair_id.get((key, form))
+            if pid is None:
+                pid = pair_id[(key, form)] = len(pair_id)
+                pair_key.append(key_id.setdefault(key, len(key_id)))
+            pairs.append(pid)
+        offsets.append(len(pairs))
+    return SpanTerms(list(key_id), [form for _, form in pair_id], np.frombuffer(pair_key, np.int64).copy(),
+                     np.frombuffer(pairs, np.int64).copy(), np.frombuffer(offsets, np.int64).copy())
+
+
+def _ctfidf(docs: np.ndarray, keys: np.ndarray, vocabulary: list[str], theme_of: np.ndarray,
+            n_themes: int, top: int) -> list[list[int]]:
+    """Top key ids per theme, from (span, key id) pairs. tf = share of the theme's mentions that
+    use the key; idf = log(1 + mean mentions per theme / mentions using the key anywhere)."""
     sizes = np.bincount(theme_of, minlength=n_themes) if len(theme_of) else np.zeros(n_themes, int)
-    for terms, t in zip(doc_terms, theme_of):
-        per_theme[t].update(terms)
-        overall.update(terms)
+    n_keys = len(vocabulary)
+    per_theme = np.bincount(theme_of[docs] * n_keys + keys, minlength=n_themes * n_keys).reshape(n_themes, n_keys) \
+        if n_themes else np.zeros((0, n_keys), int)
+    overall = per_theme.sum(axis=0)
     mean_size = max(sizes.mean(), 1.0) if n_themes else 1.0
     out = []
     for t in range(n_themes):
-        scored = []
-        for key, count in per_theme[t].items():
-            if count < 2 and sizes[t] >= 10:  # a word used once says nothing about a large theme
-                continue
-            tf = count / max(sizes[t], 1)
-            idf = np.log1p(mean_size / overall[key])
-            scored.append((tf * idf, key))
-        scored.sort(key=lambda x: (-x[0], x[1]))
-        out.append([key for _, key in scored[:top]])
+        count = per_theme[t]
+        candidates = np.flatnonzero(count >= (2 if sizes[t] >= 10 else 1))  # a word used once says
+        tf = count[candidates] / max(sizes[t], 1)  # nothing about a large theme
+        scores = tf * np.log1p(mean_size / overall[candidates])
+        ranked = sorted(zip(-scores, (vocabulary[k] for k in candidates), candidates))
+        out.append([int(k) for _, _, k in ranked[:top]])
     return out
-
-
-def span_terms(spans: list[str], languages: list[str], mask: bool = True) -> list[list[tuple[str, str]]]:
-    """(key, shown form) of the content words of each span, personal data masked first."""
-    return [content_terms(mask_pii(span) if mask else span, lang) for span, lang in zip(spans, languages)]
 
 
 def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, similarity: np.ndarray,
                  n_themes: int, *, n_keywords: int = 10, n_examples: int = 3,
                  label_language: str = "en", label_words: int = 3, min_language_share: float = 0.15,
-                 mask: bool = True, terms: list[list[tuple[str, str]]] | None = None) -> list[ThemeLabel]:
-    """Labels, keywords and quotes per theme. ``terms``: each span's ``span_terms`` when the
+                 mask: bool = True, terms: SpanTerms | None = None) -> list[ThemeLabel]:
+    """Labels, keywords and quotes per theme. ``terms``: the spans' ``span_terms`` when the
     caller has them already (the label stage labels themes, then sub-themes of the same spans)."""
     theme_of = np.asarray(theme_of)
-    shown: dict[str, Counter] = defaultdict(Counter)
-    doc_terms: list[set[str]] = []
     if terms is None:
         terms = span_terms(spans, languages, mask)
-    for span_terms_ in terms:
-        for key, form in span_terms_:
-            shown[key][form] += 1
-        doc_terms.append({key for key, _ in span_terms_})
+    best_form = terms.shown()
 
-    def show(key: str) -> str:
-        return shown[key].most_common(1)[0][0] if shown[key] else key
+    def show(key: int) -> str:
+        return terms.forms[best_form[key]] if best_form[key] >= 0 else terms.keys[key]
 
-    pooled = _ctfidf(doc_terms, theme_of, n_themes, n_keywords)
-    by_language: dict[str, list[list[str]]] = {}
+    docs, keys = terms.doc_keys()
+    pooled = _ctfidf(docs, keys, terms.keys, theme_of, n_themes, n_keywords)
+    by_language: dict[str, list[list[int]]] = {}
     langs = np.asarray(languages)
     for lang in sorted(set(languages) - {"unknown"}):
         mask_l = langs == lang
         if mask_l.sum() < 5:
             continue
-        by_language[lang] = _ctfidf([d for d, m in zip(doc_terms, mask_l) if m], theme_of[mask_l],
+        renumber = np.cumsum(mask_l) - 1  # span index -> index among this language's spans
+        keep = mask_l[docs]
+        by_language[lang] = _ctfidf(renumber[docs[keep]], keys[keep], terms.keys, theme_of[mask_l],
                                     n_themes, n_keywords)
     out = []
     for t in range(n_themes):

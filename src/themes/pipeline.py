@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from .config import PipelineConfig
+from .memory import release_free_memory
 from .stages import State, build_stage
 
 
@@ -28,6 +29,7 @@ def run_pipeline(state: State, config: PipelineConfig) -> State:
         timings[stage.name] = round(time.perf_counter() - started, 3)
         if i == last_reader:
             state.comment_vectors = state.mention_vectors = None
+        release_free_memory()  # what the stage dropped goes back to the OS, not kept for the next
         if on_stage:
             on_stage(stage.name, "done")
         if bar:

@@ -137,9 +137,10 @@ class SentimentHead:
             raise ThemesError(f"the sentiment head expects {self.dim}-d embeddings from "
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
-        X = np.asarray(X, dtype=np.float32)
-        # in row blocks: the hidden activations of a million rows would be 0.5 GB per member
-        found = [np.vstack([_logits(m, X[b]) for b in row_blocks(len(X))]) for m in self.members]
+        # in row blocks: the hidden activations of a million rows would be 0.5 GB per member (and
+        # float16 vectors are read as float32 a block at a time)
+        found = [np.vstack([_logits(m, np.asarray(X[b], np.float32)) for b in row_blocks(len(X))])
+                 for m in self.members]
         if self.lexical is not None:
             if texts is None or len(texts) != len(X):
                 raise ThemesError(f"the sentiment head '{self.info.get('name', '?')}' reads the text as well as "

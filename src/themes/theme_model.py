@@ -78,10 +78,12 @@ class Assignment:
 
 
 def _validate(X, languages, name: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X, dtype=np.float32)
+    X = np.asarray(X)
+    if X.dtype not in (np.float32, np.float16):  # float16 vectors (the scale tier) stay as they are:
+        X = X.astype(np.float32)  # every use below reads them in row blocks, as float32
     if X.ndim != 2 or X.shape[0] == 0:
         raise ThemesError(f"{name}: expected a non-empty 2-d array of embeddings, got shape {X.shape}")
-    if not np.isfinite(X).all():
+    if not all(np.isfinite(X[b]).all() for b in row_blocks(len(X))):
         raise ThemesError(f"{name}: embeddings contain NaN or infinite values")
     if languages is None:
         languages = np.full(X.shape[0], "unknown", dtype=object)
@@ -126,13 +128,13 @@ class ThemeModel(BaseEstimator):
         return _normalise(out)
 
     def _fit_centering(self, X: np.ndarray, languages: np.ndarray) -> None:
-        self.global_mean_ = X.mean(axis=0)
+        self.global_mean_ = X.mean(axis=0, dtype=np.float32)  # float32 sums for float16 rows too
         self.language_means_ = {}
         if self.center == "language":
             for lang in sorted(set(languages)):
                 mask = languages == lang
                 if mask.sum() >= self.min_language_count and lang != "unknown":
-                    self.language_means_[str(lang)] = X[mask].mean(axis=0)
+                    self.language_means_[str(lang)] = X[mask].mean(axis=0, dtype=np.float32)
 
     # ------------------------------------------------------------ fit
     def fit(self, X, languages=None, y=None) -> ThemeModel:

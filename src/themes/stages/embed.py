@@ -9,7 +9,8 @@ serves re-runs, and the rest is batched by length.
 from __future__ import annotations
 
 from ..embedding.encode import embed_texts
-from ..embedding.model import resolve_model
+from ..embedding.model import load_model, resolve_model
+from ..errors import ThemesError
 from ..text.split import mention_core
 from .base import Stage, State, register
 
@@ -19,11 +20,17 @@ class Embed(Stage):
     name = "embed"
 
     def __init__(self, model: str | None = None, prefix: str | None = None, batch_size: int = 64,
-                 cache: bool = True):
+                 cache: bool = True, dtype: str = "float32", keep_model: bool = True):
+        if dtype not in ("float32", "float16"):
+            raise ThemesError(f"embed: dtype must be float32 or float16, got {dtype!r}")
         self.model = model
         self.prefix = prefix
         self.batch_size = batch_size
         self.cache = cache
+        self.dtype = dtype  # float16 halves the vectors' memory; every reader takes them in float32 blocks
+        # False: the model is let go once the texts are embedded (a batch run of millions needs the
+        # ~0.4 GB of the static model's table back); True keeps it loaded for the next run in the process
+        self.keep_model = keep_model
 
     def prepare(self, state: State) -> None:
         state.embedding = resolve_model(state.options.get("model") or self.model, self.prefix)
@@ -33,8 +40,16 @@ class Embed(Stage):
         spans = [mention_core(s) for s in state.mentions["span"]]
         texts = state.comments["clean_text"].tolist()
         vectors, stats = embed_texts(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
-                                     progress=state.progress)
+                                     progress=state.progress, dtype=self.dtype)
+        if not self.keep_model:
+            import gc
+
+            load_model.cache_clear()
+            gc.collect()  # the model's modules hold reference cycles: freed only by a collection
         state.mention_vectors = vectors[: len(spans)]
         state.comment_vectors = vectors[len(spans):]
-        state.summary["embedding"] = {"model": spec.name, "fingerprint": spec.fingerprint,
-                                      "prefix": spec.prefix, "dim": int(vectors.shape[1]), **stats}
+        # space: vectors of one space are interchangeable (e5 and its int8 export share one), so
+        # heads and saved theme models fitted on it apply
+        state.summary["embedding"] = {"model": spec.name, "fingerprint": spec.fingerprint, "space": spec.heads_fit,
+                                      "prefix": spec.prefix, "dim": int(vectors.shape[1]), "dtype": self.dtype,
+                                      **stats}

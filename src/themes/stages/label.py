@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..labels import label_themes, span_terms
+from ..labels import SpanTerms, label_themes, span_terms
 from ..privacy import mask_pii
 from ..theme_model import OTHER
 from .base import Stage, State, register
@@ -49,13 +49,13 @@ class Label(Stage):
             if len(subs) < 2 or rows.empty:
                 continue
             table = self._rows(state, rows, subs, rows["subtheme_id"].to_numpy(),
-                               [terms[i] for i in np.flatnonzero(picked)])
+                               terms.take(np.flatnonzero(picked)))
             table["parent_id"] = parent
             tables.append(table)
         state.themes = pd.concat(tables, ignore_index=True)
 
     def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray,
-              terms: list[list[tuple[str, str]]]) -> pd.DataFrame:
+              terms: SpanTerms) -> pd.DataFrame:
         """One row per id in ``ids``: label, keywords and central quotes of the mentions ``m``
         (``assigned`` holds each mention's id, ``terms`` its words)."""
         theme_of = pd.Series(assigned).map({t: i for i, t in enumerate(ids)}).to_numpy()
