@@ -6,12 +6,10 @@ import pytest
 from sklearn.metrics import normalized_mutual_info_score
 
 from themes.embedding.model import load_model, resolve_model
+from themes.testing import MIXED_TEXTS as TEXTS
 
 pytestmark = pytest.mark.model
 
-TEXTS = ["The app keeps crashing when I pay", "Приложение постоянно вылетает при оплате",
-         "Lietotne pastāvīgi avarē, kad maksāju", "Delivery was fast and the courier polite",
-         "Доставка была быстрой", "Piegāde bija ātra", "😡😡😡 never again", "ok"]
 
 
 def test_int8_model_keeps_e5s_embeddings():

@@ -10,12 +10,10 @@ from sklearn.metrics import normalized_mutual_info_score
 from themes.embedding import static
 from themes.embedding.model import load_model, resolve_model
 from themes.resources import resource_dir
+from themes.testing import MIXED_TEXTS as TEXTS
 
 pytestmark = pytest.mark.model
 
-TEXTS = ["The app keeps crashing when I pay", "Приложение постоянно вылетает при оплате",
-         "Lietotne pastāvīgi avarē, kad maksāju", "Delivery was fast and the courier polite",
-         "Доставка была быстрой", "Piegāde bija ātra", "😡😡😡 never again", "ok"]
 
 
 def test_static_model_is_e5s_own_token_vectors_weighted_averaged_and_mapped():

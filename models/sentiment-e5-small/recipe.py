@@ -80,6 +80,16 @@ def project() -> pd.DataFrame:
     return pd.DataFrame({"text": rows["text"], "label": rows["label"], "source": "project"})
 
 
+def training_data(shared: Path) -> pd.DataFrame:
+    """Every training row (text cleaned as the pipeline cleans it, each text once); the static
+    model's map (models/static-e5-small/recipe.py) is fitted on the same texts."""
+    from themes.text.clean import clean_text
+
+    data = pd.concat([booking(shared), vader(shared), latvian(shared), project()], ignore_index=True)
+    data["text"] = data["text"].map(clean_text)
+    return data[data["text"].str.len() > 2].drop_duplicates("text").reset_index(drop=True)
+
+
 PROJECT_WEIGHT = 20.0  # ~320 clauses beside ~9,000 tweets/reviews; chosen on the lv/ru/en dev figures
 
 
@@ -96,11 +106,8 @@ def main() -> None:
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
     from themes.sentiment import train_head
-    from themes.text.clean import clean_text
 
-    data = pd.concat([booking(shared), vader(shared), latvian(shared), project()], ignore_index=True)
-    data["text"] = data["text"].map(clean_text)
-    data = data[data["text"].str.len() > 2].drop_duplicates("text").reset_index(drop=True)
+    data = training_data(shared)
     print(data.groupby(["source", "label"]).size().to_string(), file=sys.stderr)
     spec = resolve_model(args.model)
     from tqdm import tqdm

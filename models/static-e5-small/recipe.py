@@ -21,7 +21,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 RIDGE = 0.01  # of 1.0, 0.1, 0.01, 0.001: 0.01 and 0.001 alike on the theme and sentiment sets, 1.0 worse
@@ -31,11 +30,7 @@ def training_texts(shared: Path) -> list[str]:
     spec = importlib.util.spec_from_file_location("sentiment_recipe", HERE.parent / "sentiment-e5-small" / "recipe.py")
     recipe = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(recipe)
-    from themes.text.clean import clean_text
-
-    data = pd.concat([recipe.booking(shared), recipe.vader(shared), recipe.latvian(shared), recipe.project()])
-    texts = data["text"].map(clean_text)
-    return list(dict.fromkeys(t for t in texts if len(t) > 2))
+    return recipe.training_data(shared)["text"].tolist()
 
 
 def fit_map(S: np.ndarray, Y: np.ndarray, ridge: float = RIDGE) -> tuple[np.ndarray, np.ndarray]:

