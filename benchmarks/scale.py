@@ -88,12 +88,14 @@ def _random_embedding() -> None:
     from post_embedding import unit_vectors
 
     import themes.stages.embed as embed_stage
+    from themes.embedding.rows import SharedRows
 
-    def embed_texts(texts, spec, dtype="float32", **_):
+    def embed_rows(texts, spec, dtype="float32", **_):  # every row its own vector: the worst case
         stats = {"texts": len(texts), "unique": len(texts), "from_cache": 0, "computed": len(texts)}
-        return unit_vectors(np.random.default_rng(0), len(texts), dtype=dtype), stats
+        vectors = unit_vectors(np.random.default_rng(0), len(texts), dtype=dtype)
+        return SharedRows(vectors, np.arange(len(texts), dtype=np.int32)), stats
 
-    embed_stage.embed_texts = embed_texts
+    embed_stage.embed_rows = embed_rows
 
 
 def run_child(args: argparse.Namespace) -> None:

@@ -39,3 +39,30 @@ def test_embed_texts_fills_repeats_and_cache_hits_without_the_model(tmp_path, mo
     assert X.dtype == np.float32 and X.flags["C_CONTIGUOUS"]
     empty, _ = embed_texts([], dataclasses.replace(spec))
     assert empty.shape[0] == 0
+
+
+def test_embed_rows_keeps_each_distinct_vector_once(tmp_path, monkeypatch):
+    from themes.embedding.encode import embed_rows
+    from themes.flags import FLAGS, FlagHead
+    from themes.sentiment import SentimentHead
+
+    monkeypatch.setenv("THEMES_CACHE_DIR", str(tmp_path))
+    spec = ModelSpec(name="fake", path=Path("/nonexistent"), prefix="", fingerprint="fp")
+    rng = np.random.default_rng(1)
+    vectors = rng.standard_normal((3, 8)).astype(np.float32)
+    cache = EmbeddingCache(tmp_path / "embeddings.sqlite", "fp")
+    cache.put_many([text_key(t) for t in ("one", "two", "three")], vectors)
+    cache.close()
+    texts = ["two", "one", "two", "three", "one", "two"]
+    rows, _ = embed_rows(texts, spec, dtype="float16")
+    assert rows.table.shape == (3, 8) and rows.shape == (6, 8) and rows.dtype == np.float16
+    dense, _ = embed_texts(texts, spec, dtype="float16")
+    assert np.array_equal(np.asarray(rows), dense) and np.array_equal(rows[2:5], dense[2:5])
+    part = rows.subset(slice(1, 4))
+    assert part.table is rows.table and np.array_equal(np.asarray(part), dense[1:4])
+    # the heads read them as they read the expanded matrix
+    head = SentimentHead([[(rng.standard_normal((8, 4)).astype(np.float32), np.zeros(4, np.float32)),
+                           (rng.standard_normal((4, 3)).astype(np.float32), np.zeros(3, np.float32))]])
+    assert np.array_equal(head.predict_proba(rows), head.predict_proba(dense))
+    flags = FlagHead(rng.standard_normal((8, len(FLAGS))).astype(np.float32), np.zeros(len(FLAGS), np.float32), {})
+    assert np.array_equal(flags.predict(rows), flags.predict(dense))

@@ -191,3 +191,19 @@ def test_results_do_not_depend_on_the_row_blocks_that_bound_memory(monkeypatch):
     assert (got.theme_id == expected.theme_id).all() and (got.subtheme_id == expected.subtheme_id).all()
     assert np.array_equal(got.similarity, expected.similarity)
     assert np.array_equal(small.centroids_, whole.centroids_) and small.other_floor_ == whole.other_floor_
+
+
+def test_shared_rows_give_what_the_expanded_matrix_gives():
+    """The pipeline passes vectors as SharedRows (each distinct text's vector once): fit and
+    assign must not tell them from the expanded matrix."""
+    from themes.embedding.rows import SharedRows
+
+    table, _, langs = planted(n_per=20)
+    rng = np.random.default_rng(3)
+    index = rng.integers(0, len(table), 2000)  # every distinct vector repeated ~5 times
+    shared, dense = SharedRows(table, index), table[index]
+    langs = langs[index]
+    a, b = ThemeModel(seed=1).fit(shared, langs), ThemeModel(seed=1).fit(dense, langs)
+    assert np.array_equal(a.centroids_, b.centroids_) and a.sub_ids_ == b.sub_ids_
+    got, expected = a.assign(shared, langs), b.assign(dense, langs)
+    assert (got.theme_id == expected.theme_id).all() and np.array_equal(got.similarity, expected.similarity)

@@ -82,7 +82,8 @@ def _run_rows(state: State, stages: list[tuple[str, dict]]) -> State:
 
 def _comment_vectors(state: State, texts: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     texts = state.comments["clean_text"].to_numpy() if texts else None
-    return state.comment_vectors, state.comments["language"].to_numpy(), texts
+    # plain rows: the partition's shared table also holds its mentions' vectors
+    return np.asarray(state.comment_vectors), state.comments["language"].to_numpy(), texts
 
 
 def _mention_similarity(state: State, model) -> np.ndarray:

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .blocks import row_blocks
+from .embedding.rows import take
 from .errors import ThemesError
 
 LABELS = ("negative", "neutral", "positive")
@@ -256,7 +257,7 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
         return report | {"shift": None, "why": f"needs at least {min_each} comments in each of {top} and {bottom}"}
     neg, pos = head.classes.index("negative"), head.classes.index("positive")
     scored = is_top | is_bottom
-    logits = head.member_logits(X[scored], None if texts is None else [t for t, s in zip(texts, scored) if s])
+    logits = head.member_logits(take(X, scored), None if texts is None else [t for t, s in zip(texts, scored) if s])
     wants_pos = is_top[scored]
 
     def offsets(delta: float) -> np.ndarray:

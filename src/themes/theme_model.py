@@ -44,6 +44,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .blocks import row_blocks
+from .embedding.rows import SharedRows
 from .errors import ThemesError
 
 FORMAT = "themes.theme_model/1"
@@ -67,6 +68,15 @@ def _refine(Z: np.ndarray, centroids: np.ndarray, n_iter: int) -> np.ndarray:
     return centroids
 
 
+def _mean_rows(X: np.ndarray | SharedRows, mask: np.ndarray) -> np.ndarray:
+    """Mean of the masked rows, summed one row block at a time (float16 rows read as float32,
+    and no copy of all the masked rows)."""
+    total = np.zeros(X.shape[1], np.float64)
+    for b in row_blocks(len(X)):
+        total += np.asarray(X[b][mask[b]], np.float32).sum(axis=0, dtype=np.float64)
+    return (total / max(int(mask.sum()), 1)).astype(np.float32)
+
+
 @dataclass
 class Assignment:
     """Where each row goes: the centroid row, the reported theme id (``other`` when it fits no
@@ -77,8 +87,9 @@ class Assignment:
     similarity: np.ndarray
 
 
-def _validate(X, languages, name: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X)
+def _validate(X, languages, name: str) -> tuple[np.ndarray | SharedRows, np.ndarray]:
+    if not isinstance(X, SharedRows):  # those stay as they are: every use below reads row blocks
+        X = np.asarray(X)
     if X.dtype not in (np.float32, np.float16):  # float16 vectors (the scale tier) stay as they are:
         X = X.astype(np.float32)  # every use below reads them in row blocks, as float32
     if X.ndim != 2 or X.shape[0] == 0:
@@ -127,14 +138,14 @@ class ThemeModel(BaseEstimator):
             raise ThemesError(f"center must be 'language' or 'global', got '{self.center}'")
         return _normalise(out)
 
-    def _fit_centering(self, X: np.ndarray, languages: np.ndarray) -> None:
-        self.global_mean_ = X.mean(axis=0, dtype=np.float32)  # float32 sums for float16 rows too
+    def _fit_centering(self, X: np.ndarray | SharedRows, languages: np.ndarray) -> None:
+        self.global_mean_ = _mean_rows(X, np.ones(len(X), bool))
         self.language_means_ = {}
         if self.center == "language":
             for lang in sorted(set(languages)):
                 mask = languages == lang
                 if mask.sum() >= self.min_language_count and lang != "unknown":
-                    self.language_means_[str(lang)] = X[mask].mean(axis=0, dtype=np.float32)
+                    self.language_means_[str(lang)] = _mean_rows(X, mask)
 
     # ------------------------------------------------------------ fit
     def fit(self, X, languages=None, y=None) -> ThemeModel:

@@ -7,40 +7,31 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..blocks import ranges
 from ..resources import cache_dir
 from .cache import EmbeddingCache, text_key
 from .model import ModelSpec, load_model
+from .rows import SharedRows
 
 
-def embed_texts(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_cache: bool = True,
-                progress: Callable | None = None, dtype: str = "float32") -> tuple[np.ndarray, dict[str, int]]:
-    """(N, d) L2-normalised embeddings of ``texts`` and counts of what was computed.
-
-    Each unique text is embedded once and its vector written straight to every row that holds
-    the text, in one preallocated (N, d) matrix: memory is that matrix, never a second one of the
-    unique texts beside it. ``dtype`` float16 halves it (the scale tier: 1.5 GB instead of 3 GB per
-    two million texts); the cache always holds float32."""
+def embed_rows(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_cache: bool = True,
+               progress: Callable | None = None, dtype: str = "float32") -> tuple[SharedRows, dict[str, int]]:
+    """L2-normalised embeddings of ``texts`` as ``SharedRows`` (each distinct text's vector once,
+    and per text the row of its vector) and counts of what was computed. ``dtype`` float16 halves
+    the vectors (the scale tier); the cache always holds float32."""
     index: dict[str, int] = {}
     inverse = np.fromiter((index.setdefault(t, len(index)) for t in texts), np.int64, len(texts))
     unique = list(index)
     del index
-    # rows of unique text u: order[starts[u]:starts[u + 1]]
-    order = np.argsort(inverse, kind="stable")
-    counts = np.bincount(inverse, minlength=len(unique))
-    starts = np.concatenate([[0], np.cumsum(counts)])
-    del inverse
     cache = EmbeddingCache(cache_dir() / "embeddings.sqlite", spec.fingerprint) if use_cache else None
     keys = [text_key(t) for t in unique] if cache else []
     have = np.zeros(len(unique), bool)
-    matrix: np.ndarray | None = None  # allocated at the first vector, when its width is known
+    table: np.ndarray | None = None  # allocated at the first vector, when its width is known
 
     def put(rows: list[int], vectors: np.ndarray) -> None:
-        nonlocal matrix
-        if matrix is None:
-            matrix = np.empty((len(texts), vectors.shape[1]), np.dtype(dtype))
-        rows = np.asarray(rows, np.int64)
-        matrix[order[ranges(starts[rows], counts[rows])]] = np.repeat(vectors, counts[rows], axis=0)
+        nonlocal table
+        if table is None:
+            table = np.empty((len(unique), vectors.shape[1]), np.dtype(dtype))
+        table[rows] = vectors
         have[rows] = True
 
     for rows, vectors in cache.get_rows(keys) if cache else ():
@@ -74,6 +65,15 @@ def embed_texts(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_
     if cache:
         cache.close()
     stats = {"texts": len(texts), "unique": len(unique), "from_cache": from_cache, "computed": len(todo)}
-    if matrix is None:
-        return np.zeros((0, 0), np.dtype(dtype)), stats
-    return matrix, stats
+    if table is None:
+        table = np.zeros((0, 0), np.dtype(dtype))
+    # int32 rows where they fit: the index is per text, so at millions of texts it counts
+    index_type = np.int32 if len(unique) < 2 ** 31 else np.int64
+    return SharedRows(table, inverse.astype(index_type)), stats
+
+
+def embed_texts(texts: list[str], spec: ModelSpec, **options) -> tuple[np.ndarray, dict[str, int]]:
+    """(N, d) L2-normalised embeddings of ``texts`` as one plain matrix (``embed_rows`` expanded),
+    and counts of what was computed; options as ``embed_rows``'."""
+    rows, stats = embed_rows(texts, spec, **options)
+    return np.asarray(rows), stats

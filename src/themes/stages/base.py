@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..embedding.rows import SharedRows
 from ..errors import ThemesError
 
 
@@ -21,8 +22,9 @@ class State:
     comments: pd.DataFrame
     options: dict[str, Any] = field(default_factory=dict)  # run-level: model, seed, languages...
     mentions: pd.DataFrame | None = None
-    mention_vectors: np.ndarray | None = None
-    comment_vectors: np.ndarray | None = None
+    # the embed stage's vectors are SharedRows (each distinct text's once); callers may pass arrays
+    mention_vectors: np.ndarray | SharedRows | None = None
+    comment_vectors: np.ndarray | SharedRows | None = None
     embedding: Any = None  # the ModelSpec the embed stage resolved (in prepare)
     theme_member: pd.DataFrame | None = None  # comment x theme id -> mentions it (the impact stage)
     theme_model: Any = None

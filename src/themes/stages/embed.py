@@ -2,13 +2,14 @@
 
 A mention is embedded without the contrast word that opens it (text.split.mention_core).
 
-Duplicates are embedded once (a one-clause comment is its own mention), the on-disk cache
-serves re-runs, and the rest is batched by length.
+Duplicates are embedded once and stored once (a one-clause comment is its own mention): both
+vector sets are ``SharedRows`` over one table. The on-disk cache serves re-runs, and the rest is
+batched by length.
 """
 
 from __future__ import annotations
 
-from ..embedding.encode import embed_texts
+from ..embedding.encode import embed_rows
 from ..embedding.model import load_model, resolve_model
 from ..errors import ThemesError
 from ..text.split import mention_core
@@ -39,15 +40,15 @@ class Embed(Stage):
         spec = state.embedding
         spans = [mention_core(s) for s in state.mentions["span"]]
         texts = state.comments["clean_text"].tolist()
-        vectors, stats = embed_texts(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
+        vectors, stats = embed_rows(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
                                      progress=state.progress, dtype=self.dtype)
         if not self.keep_model:
             import gc
 
             load_model.cache_clear()
             gc.collect()  # the model's modules hold reference cycles: freed only by a collection
-        state.mention_vectors = vectors[: len(spans)]
-        state.comment_vectors = vectors[len(spans):]
+        state.mention_vectors = vectors.subset(slice(0, len(spans)))
+        state.comment_vectors = vectors.subset(slice(len(spans), len(vectors)))
         # space: vectors of one space are interchangeable (e5 and its int8 export share one), so
         # heads and saved theme models fitted on it apply
         state.summary["embedding"] = {"model": spec.name, "fingerprint": spec.fingerprint, "space": spec.heads_fit,
