@@ -44,3 +44,22 @@ def analysed(tmp_path_factory, sample_rows):
     result = themes.analyze(path, segments=["channel", "customer_segment"])
     out = result.save(folder / "out")
     return result, out
+
+
+@pytest.fixture
+def cached_model(tmp_path, monkeypatch):
+    """A model that exists only in a fresh embedding cache: ``cached_model(texts, vectors)``
+    stores the vectors and returns its ModelSpec (the nonexistent model is never loaded when
+    every text is cached)."""
+    from themes.embedding.cache import EmbeddingCache, text_key
+    from themes.embedding.model import ModelSpec
+
+    monkeypatch.setenv("THEMES_CACHE_DIR", str(tmp_path))
+
+    def make(texts, vectors):
+        cache = EmbeddingCache(tmp_path / "embeddings.sqlite", "fp")
+        cache.put_many([text_key(t) for t in texts], vectors)
+        cache.close()
+        return ModelSpec(name="fake", path=Path("/nonexistent"), prefix="", fingerprint="fp")
+
+    return make

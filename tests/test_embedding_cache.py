@@ -4,13 +4,11 @@ come from the cache or the model, repeated texts are embedded once, nothing is r
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 
 from themes.embedding.cache import EmbeddingCache, text_key
 from themes.embedding.encode import embed_texts
-from themes.embedding.model import ModelSpec
 
 
 def test_cached_rows_come_back_at_their_positions(tmp_path):
@@ -24,14 +22,9 @@ def test_cached_rows_come_back_at_their_positions(tmp_path):
     assert list(EmbeddingCache(tmp_path / "e.sqlite", "other").get_rows(keys)) == []  # keyed by model too
 
 
-def test_embed_texts_fills_repeats_and_cache_hits_without_the_model(tmp_path, monkeypatch):
-    monkeypatch.setenv("THEMES_CACHE_DIR", str(tmp_path))
-    spec = ModelSpec(name="fake", path=Path("/nonexistent"), prefix="", fingerprint="fp")
-    rng = np.random.default_rng(0)
-    vectors = rng.standard_normal((3, 8)).astype(np.float32)
-    cache = EmbeddingCache(tmp_path / "embeddings.sqlite", "fp")
-    cache.put_many([text_key(t) for t in ("one", "two", "three")], vectors)
-    cache.close()
+def test_embed_texts_fills_repeats_and_cache_hits_without_the_model(cached_model):
+    vectors = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+    spec = cached_model(["one", "two", "three"], vectors)
     # every text is cached: the (nonexistent) model is never loaded
     X, stats = embed_texts(["two", "one", "two", "three", "one"], spec)
     assert stats == {"texts": 5, "unique": 3, "from_cache": 3, "computed": 0}
@@ -41,18 +34,13 @@ def test_embed_texts_fills_repeats_and_cache_hits_without_the_model(tmp_path, mo
     assert empty.shape[0] == 0
 
 
-def test_embed_rows_keeps_each_distinct_vector_once(tmp_path, monkeypatch):
+def test_embed_rows_keeps_each_distinct_vector_once(cached_model):
     from themes.embedding.encode import embed_rows
     from themes.flags import FLAGS, FlagHead
     from themes.sentiment import SentimentHead
 
-    monkeypatch.setenv("THEMES_CACHE_DIR", str(tmp_path))
-    spec = ModelSpec(name="fake", path=Path("/nonexistent"), prefix="", fingerprint="fp")
     rng = np.random.default_rng(1)
-    vectors = rng.standard_normal((3, 8)).astype(np.float32)
-    cache = EmbeddingCache(tmp_path / "embeddings.sqlite", "fp")
-    cache.put_many([text_key(t) for t in ("one", "two", "three")], vectors)
-    cache.close()
+    spec = cached_model(["one", "two", "three"], rng.standard_normal((3, 8)).astype(np.float32))
     texts = ["two", "one", "two", "three", "one", "two"]
     rows, _ = embed_rows(texts, spec, dtype="float16")
     assert rows.table.shape == (3, 8) and rows.shape == (6, 8) and rows.dtype == np.float16

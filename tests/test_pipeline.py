@@ -51,27 +51,19 @@ def test_text_stages_on_a_table():
 
 
 
-def test_the_embed_stage_stores_each_distinct_text_once(tmp_path, monkeypatch):
+def test_the_embed_stage_stores_each_distinct_text_once(cached_model):
     """A one-clause comment is its own mention: its vector is held once, for both tables."""
-    from pathlib import Path
-
     import numpy as np
 
-    from themes.embedding.cache import EmbeddingCache, text_key
-    from themes.embedding.model import ModelSpec
     from themes.text.split import mention_core
 
-    monkeypatch.setenv("THEMES_CACHE_DIR", str(tmp_path))
     comments = pd.DataFrame({"id": ["a", "b", "c"], "text": ["Fast delivery but the courier was rude",
                                                              "the courier was rude", "ok"]})
     state = State(comments=comments)
     for name in ("clean", "language", "split"):
         STAGES[name]().run(state)
     texts = sorted({mention_core(s) for s in state.mentions["span"]} | set(state.comments["clean_text"]))
-    cache = EmbeddingCache(tmp_path / "embeddings.sqlite", "fp")  # the (fake) model is never loaded
-    cache.put_many([text_key(t) for t in texts], np.eye(len(texts), 8, dtype=np.float32))
-    cache.close()
-    state.embedding = ModelSpec(name="fake", path=Path("/nonexistent"), prefix="", fingerprint="fp")
+    state.embedding = cached_model(texts, np.eye(len(texts), 8, dtype=np.float32))
     STAGES["embed"]().run(state)
     m, c = state.mention_vectors, state.comment_vectors
     assert (len(m), len(c)) == (4, 3) and m.table is c.table and len(m.table) == len(texts) == 4
