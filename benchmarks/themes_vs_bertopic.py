@@ -4,14 +4,15 @@
     python benchmarks/themes_vs_bertopic.py [--sets airline,banking77,...] [--limit N]
         [--methods themes,bertopic,bertopic-centred,themes-fast,themes-scale]
 
-For each set (benchmarks/theme_sets.py) each method runs twice, each run in its own process
-(so peak RSS is its own): `themes` with seeds 1 and 2, BERTopic with its default settings
+For each set (benchmarks/theme_sets.py) each method runs --runs times (3), each run in its own
+process (so peak RSS is its own): `themes` with seeds 1, 2, 3, BERTopic with its default settings
 (UMAP and HDBSCAN unseeded, as shipped) on the multilingual e5 embeddings `themes` computes
 (from its cache: embedding time is excluded for both), and once more on those embeddings
 centred per language as `themes` centres them (bertopic-centred: e5's compressed cosines
 otherwise leave UMAP one or two blobs). Printed per set and method:
 
-- NMI, ARI: comments' theme against the gold label (BERTopic's outliers count as one group);
+- NMI, ARI: comments' theme against the gold label (BERTopic's outliers count as one group), the
+  mean over the runs (NMI_runs: each run's);
   sub_NMI: `themes`' sub-themes against the same gold; fine_NMI: against a finer gold level
   where the set has one (banking77's 77 intents), for `themes` with its sub-themes;
 - unassigned: share of mentions in `other` (themes) / of documents in topic -1 (BERTopic);
@@ -20,7 +21,7 @@ otherwise leave UMAP one or two blobs). Printed per set and method:
   word tokens, lower case) and the share of unique keywords across themes;
 - xling_purity (multilingual set): share of parallel sentence triples whose three translations
   land in the same theme; per_theme: the mean over gold themes of that share;
-- stability: ARI between the two runs; time_s (the second run; `themes`: all stages but
+- stability: ARI between the first and the last run; time_s (the last run; `themes`: all stages but
   embedding, incl. sentiment, labels and NPS impact), peak RSS of the run's process.
 """
 
@@ -156,11 +157,18 @@ def child(set_name: str, method: str, seed: int, limit: int, out: Path) -> None:
 
 def evaluate(frame: pd.DataFrame, runs: list[dict]) -> dict:
     last = runs[-1]
-    rows = np.asarray(last["rows"]) - 1  # themes may reject rows (e.g. empty); compare what it kept
+
+    def kept(run: dict) -> np.ndarray:  # themes may reject rows (e.g. empty); compare what it kept
+        return np.asarray(run["rows"]) - 1
+
+    rows = kept(last)
     gold = frame["gold"].to_numpy()[rows]
     got = np.asarray(last["labels"])
+    # NMI and ARI: the mean over the runs (BERTopic's UMAP is unseeded: one run is one draw)
+    nmi = [normalized_mutual_info_score(frame["gold"].to_numpy()[kept(r)], r["labels"]) for r in runs]
+    ari = [adjusted_rand_score(frame["gold"].to_numpy()[kept(r)], r["labels"]) for r in runs]
     out = {
-        "NMI": normalized_mutual_info_score(gold, got), "ARI": adjusted_rand_score(gold, got),
+        "NMI": float(np.mean(nmi)), "NMI_runs": " / ".join(f"{v:.3f}" for v in nmi), "ARI": float(np.mean(ari)),
         "sub_NMI": normalized_mutual_info_score(gold, last["fine"]) if last["fine"] else None,
         "fine_NMI": (normalized_mutual_info_score(frame["fine"].to_numpy()[rows], last["fine"] or got)
                      if "fine" in frame else None),
@@ -187,6 +195,7 @@ def main() -> None:
     parser.add_argument("--sets", default="airline,semeval-restaurants,banking77,ru-restaurants,parallel-en-ru-lv")
     parser.add_argument("--methods", default="themes,bertopic,bertopic-centred")
     parser.add_argument("--limit", type=int, default=0, help="a seeded sample of N texts per set")
+    parser.add_argument("--runs", type=int, default=3, help="runs per method (themes: seeds 1..N)")
     parser.add_argument("--child", nargs=4, metavar=("SET", "METHOD", "SEED", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -206,7 +215,7 @@ def main() -> None:
             frame = frame.sample(n=min(args.limit, len(frame)), random_state=0).reset_index(drop=True)
         for method in args.methods.split(","):
             runs = []
-            for seed in (1, 2):
+            for seed in range(1, args.runs + 1):
                 with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
                     subprocess.run([sys.executable, __file__, "--limit", str(args.limit),
                                     "--child", set_name, method, str(seed), tmp.name],

@@ -48,6 +48,10 @@ def test_embed_rows_keeps_each_distinct_vector_once(cached_model):
     assert np.array_equal(np.asarray(rows), dense) and np.array_equal(rows[2:5], dense[2:5])
     part = rows.subset(slice(1, 4))
     assert part.table is rows.table and np.array_equal(np.asarray(part), dense[1:4])
+    # all rows distinct and in order: asarray is the table itself, np.array a copy of it
+    distinct, _ = embed_rows(["one", "two", "three"], spec)
+    assert np.shares_memory(np.asarray(distinct), distinct.table)
+    assert not np.shares_memory(np.array(distinct), distinct.table)
     # the heads read them as they read the expanded matrix
     head = SentimentHead([[(rng.standard_normal((8, 4)).astype(np.float32), np.zeros(4, np.float32)),
                            (rng.standard_normal((4, 3)).astype(np.float32), np.zeros(3, np.float32))]])

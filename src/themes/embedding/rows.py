@@ -49,7 +49,7 @@ class SharedRows:
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         # rows that are the table itself, in order (all texts distinct): no second copy of it
         as_is = len(self.index) == len(self.table) and np.array_equal(self.index, np.arange(len(self.index)))
-        dense = self.table if as_is else self.table[self.index]
+        dense = (self.table.copy() if copy else self.table) if as_is else self.table[self.index]
         return dense if dtype is None else dense.astype(dtype, copy=False)
 
     def __repr__(self) -> str:

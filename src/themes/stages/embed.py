@@ -41,7 +41,7 @@ class Embed(Stage):
         spans = [mention_core(s) for s in state.mentions["span"]]
         texts = state.comments["clean_text"].tolist()
         vectors, stats = embed_rows(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
-                                     progress=state.progress, dtype=self.dtype)
+                                    progress=state.progress, dtype=self.dtype)
         if not self.keep_model:
             import gc
 
