@@ -36,6 +36,27 @@ def test_a_custom_pipeline_file(tmp_path):
         load_config(tmp_path / "bad.yaml")
 
 
+
+def test_a_pipeline_that_extends_another_keeps_its_stages_and_overrides_settings(tmp_path):
+    default = dict(load_config().stages)
+    (tmp_path / "base.yaml").write_text("name: base\nseed: 3\nstages:\n  - clean\n"
+                                        "  - split: {max_clauses: 2, min_letters: 3}\n")
+    (tmp_path / "child.yaml").write_text("name: child\nextends: base.yaml\noverride:\n  split: {max_clauses: 5}\n")
+    child = load_config(tmp_path / "child.yaml")
+    assert child.name == "child" and child.seed == 3
+    assert child.stages == [("clean", {}), ("split", {"max_clauses": 5, "min_letters": 3})]
+    # the bundled tiers are the default pipeline with another embedding (and, for scale, heads)
+    for tier, changed in (("fast", {"embed"}), ("scale", {"embed", "sentiment", "flags"})):
+        stages = dict(load_config(tier).stages)
+        assert list(stages) == list(default)
+        assert {name for name in stages if stages[name] != default[name]} == changed
+    (tmp_path / "typo.yaml").write_text("extends: base.yaml\noverride:\n  splt: {max_clauses: 5}\n")
+    with pytest.raises(ThemesError, match=r"does not have: \['splt'\]"):
+        load_config(tmp_path / "typo.yaml")
+    (tmp_path / "both.yaml").write_text("extends: base.yaml\nstages: [clean]\n")
+    with pytest.raises(ThemesError, match="either 'stages' or 'extends'"):
+        load_config(tmp_path / "both.yaml")
+
 def test_text_stages_on_a_table():
     comments = pd.DataFrame({"id": ["a", "b", "c"], "lang_hint": ["", "", "lv"],
                              "text": ["<b>Fast delivery</b> but the courier was rude http://x.co",

@@ -15,7 +15,6 @@ from themes.testing import MIXED_TEXTS as TEXTS
 pytestmark = pytest.mark.model
 
 
-
 def test_static_model_is_e5s_own_token_vectors_weighted_averaged_and_mapped():
     import torch
 

@@ -138,10 +138,14 @@ class SentimentHead:
             raise ThemesError(f"the sentiment head expects {self.dim}-d embeddings from "
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
-        # in row blocks: the hidden activations of a million rows would be 0.5 GB per member (and
-        # float16 vectors are read as float32 a block at a time)
-        found = [np.vstack([_logits(m, np.asarray(X[b], np.float32)) for b in row_blocks(len(X))])
-                 for m in self.members]
+        # in row blocks: the hidden activations of a million rows would be 0.5 GB per member; each
+        # block is read once (as float32, from float16 or shared rows too) for all the members
+        per_member: list[list[np.ndarray]] = [[] for _ in self.members]
+        for b in row_blocks(len(X)):
+            block = np.asarray(X[b], np.float32)
+            for out, member in zip(per_member, self.members):
+                out.append(_logits(member, block))
+        found = [np.vstack(blocks) for blocks in per_member]
         if self.lexical is not None:
             if texts is None or len(texts) != len(X):
                 raise ThemesError(f"the sentiment head '{self.info.get('name', '?')}' reads the text as well as "

@@ -22,6 +22,7 @@ Normalize), loaded like any other. What it costs against e5 is measured in the R
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -79,8 +80,6 @@ def load_map(folder: Path | None = None) -> tuple[np.ndarray, np.ndarray]:
 
 def map_digest(folder: Path | None = None) -> str:
     """Changes when the shipped map does: the built model is rebuilt."""
-    import hashlib
-
     return hashlib.sha1((Path(folder or model_folder(MAP_FOLDER)) / "map.npz").read_bytes()).hexdigest()[:16]
 
 
