@@ -47,6 +47,30 @@ def test_encodings_are_detected(tmp_path, encoding, text):
     assert table.frame["comment"].iloc[3].startswith(text)
 
 
+def test_a_large_file_is_read_from_disk_as_decoding_it_whole_would(tmp_path, monkeypatch):
+    """A Unicode export is parsed straight from the file, judged on its first HEAD_BYTES (tiny
+    here, so characters are cut at the boundary and the check runs over many blocks); a byte
+    that is not UTF-8 after that head still sends the file to the careful decoder."""
+    from themes.io import read
+
+    monkeypatch.setattr(read, "HEAD_BYTES", 7)
+    lines = ["id,comment,nps"] + [f'{i},"{r["comment"]}, {i}",{r["nps"]}' for i in range(40) for r in ROWS[:2]]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = read.read_table(path)
+    assert table.encoding == "utf-8" and len(table.frame) == 80
+    assert table.frame["comment"].tolist() == [f'{r["comment"]}, {i}' for i in range(40) for r in ROWS[:2]]
+    # one cp1251 line far past the head: decoded as such, the UTF-8 lines kept as they are
+    path.write_bytes(path.read_bytes() + "99,Плохо,2\n".encode("cp1251"))
+    mixed = read.read_table(path)
+    assert mixed.encoding.startswith("mixed") and mixed.frame["comment"].iloc[-1] == "Плохо"
+    assert mixed.frame["comment"].iloc[0] == table.frame["comment"].iloc[0]
+    blank = tmp_path / "blank.csv"
+    blank.write_text(" \n" * 50, encoding="utf-8")
+    with pytest.raises(ThemesError, match="empty"):
+        read.read_table(blank)
+
+
 def test_semicolon_delimiter_and_quoted_newlines(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text('id;comment;nps\n1;"line one\nline two; still the comment";9\n2;plain;3\n', encoding="utf-8")

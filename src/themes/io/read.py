@@ -139,25 +139,83 @@ def sniff_delimiter(text: str, suffix: str) -> str:
         return best if counts[best] else ","
 
 
+HEAD_BYTES = 1 << 20  # what the binary check, the delimiter and the header are judged on
+
+
+def _unicode_encoding(path: Path, head: bytes) -> str | None:
+    """UTF-8 (checked a block at a time, never the whole file in memory) or UTF-8/16 with a
+    BOM; None for anything else (a code page, UTF-16 without a BOM, lines of two encodings)."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(HEAD_BYTES), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    return "utf-8"
+
+
+def _has_text(path: Path, encoding: str) -> bool:
+    with path.open(encoding=encoding, errors="replace") as stream:
+        return any(block.strip() for block in iter(lambda: stream.read(HEAD_BYTES), ""))
+
+
 def _read_delimited(path: Path) -> RawTable:
-    data = path.read_bytes()
-    if _looks_binary(data):
+    """A Unicode file is parsed by pandas straight from disk (a million comments: 0.5 GB, where
+    decoding the whole file first and parsing that string took 4.3 GB); other encodings are
+    decoded whole, line by line where the file mixes two (``_read_decoded``)."""
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+    if _looks_binary(head):
         raise ThemesError(f"{path}: looks like a binary file, not a text export")
+    encoding = _unicode_encoding(path, head)
+    if encoding is None:
+        return _read_decoded(path, path.read_bytes())
+    sample = head.decode(encoding, errors="ignore")  # a character cut at the end of the head is left out
+    if not sample.strip() and not _has_text(path, encoding):
+        raise ThemesError(f"{path}: the file is empty")
+    delimiter = _layout(path, sample)
+    try:
+        frame = _parse(path, delimiter, encoding=encoding, encoding_errors="replace")
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        frame, rejects = _ragged_rows(path.read_bytes().decode(encoding, errors="replace"), delimiter)
+        return RawTable(path, frame, encoding=encoding, delimiter=delimiter, rejects=rejects)
+    except pd.errors.EmptyDataError:
+        raise ThemesError(f"{path}: the file is empty") from None
+    return RawTable(path, frame, encoding=encoding, delimiter=delimiter)
+
+
+def _layout(path: Path, text: str) -> str:
+    """The delimiter of a file that starts with ``text``, whose header must not name a column twice."""
+    delimiter = sniff_delimiter(text, path.suffix.lower())
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
+    _no_duplicate_columns([h.strip() for h in header], path)
+    return delimiter
+
+
+def _parse(source, delimiter: str, **encoding) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        # a first row wider than the header: pandas would truncate it ("loss of data") or
+        # silently turn the first column into an index; both go to the careful reader
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        return pd.read_csv(source, sep=delimiter, dtype=str, keep_default_na=False, quotechar='"',
+                           skip_blank_lines=True, index_col=False, **encoding)
+
+
+def _read_decoded(path: Path, data: bytes) -> RawTable:
     encoding = detect_encoding(data, path)
     text, encoding = _decode(data, encoding)
     if not text.strip():
         raise ThemesError(f"{path}: the file is empty")
-    delimiter = sniff_delimiter(text, path.suffix.lower())
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
-    _no_duplicate_columns([h.strip() for h in header], path)
+    delimiter = _layout(path, text)
     rejects: list[dict] = []
     try:
-        with warnings.catch_warnings():
-            # a first row wider than the header: pandas would truncate it ("loss of data") or
-            # silently turn the first column into an index; both go to the careful reader
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                                quotechar='"', skip_blank_lines=True, index_col=False)
+        frame = _parse(io.StringIO(text), delimiter)
     except (pd.errors.ParserError, pd.errors.ParserWarning):
         # some rows have the wrong number of fields: pandas would drop or truncate them
         frame, rejects = _ragged_rows(text, delimiter)
