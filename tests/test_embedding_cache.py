@@ -58,3 +58,50 @@ def test_embed_rows_keeps_each_distinct_vector_once(cached_model):
     assert np.array_equal(head.predict_proba(rows), head.predict_proba(dense))
     flags = FlagHead(rng.standard_normal((8, len(FLAGS))).astype(np.float32), np.zeros(len(FLAGS), np.float32), {})
     assert np.array_equal(flags.predict(rows), flags.predict(dense))
+
+
+def test_a_disk_table_reads_back_what_was_written_in_any_row_order(tmp_path):
+    import pickle
+
+    from themes.embedding.rows import DiskTable
+
+    rng = np.random.default_rng(2)
+    full = rng.standard_normal((50, 6)).astype(np.float16)
+    table = DiskTable(50, 6, np.float16, tmp_path)
+    assert list(tmp_path.iterdir()) == []  # unlinked at once: nothing is left behind, even by a crash
+    for part in np.array_split(rng.permutation(50), 4):  # written in scattered blocks, as embedding does
+        table[part.tolist()] = full[part]
+    picks = np.array([7, 3, 3, 49, 0, 8, 9, 10, 7])  # repeats, runs and gaps
+    assert np.array_equal(table[picks], full[picks]) and np.array_equal(table[5:20], full[5:20])
+    assert np.array_equal(table[np.int64(4)], full[4]) and table[picks].dtype == np.float16
+    assert np.array_equal(table[np.arange(50) % 7 == 0], full[::7])  # a mask, as numpy reads it
+    assert np.array_equal(np.asarray(table), full) and table.nbytes == 0
+    assert np.array_equal(pickle.loads(pickle.dumps(table)), full)  # another process gets the matrix
+    for bad in ([50], [-1]):
+        try:
+            table[np.array(bad)]
+        except IndexError:
+            pass
+        else:
+            raise AssertionError(f"row {bad} was read")
+
+
+def test_embed_rows_on_disk_give_what_the_rows_in_memory_give(cached_model):
+    from themes.embedding.encode import embed_rows
+    from themes.embedding.rows import DiskTable
+    from themes.theme_model import ThemeModel
+
+    rng = np.random.default_rng(3)
+    texts = [f"text {i}" for i in range(40)]
+    spec = cached_model(texts, rng.standard_normal((40, 8)).astype(np.float32))
+    rows = [texts[i] for i in rng.integers(0, 40, 120)]
+    disk, _ = embed_rows(rows, spec, store="disk")
+    memory, _ = embed_rows(rows, spec)
+    assert isinstance(disk.table, DiskTable) and isinstance(memory.table, np.ndarray)
+    assert np.array_equal(np.asarray(disk), np.asarray(memory))
+    every_third = np.arange(len(rows)) % 3 == 0
+    assert np.array_equal(disk[10:30], memory[10:30]) and np.array_equal(disk[every_third], memory[every_third])
+    languages = np.array(["en", "ru", "lv"] * 40)
+    params = {"n_themes": 3, "min_language_count": 5, "seed": 0}
+    assert np.array_equal(ThemeModel(**params).fit(disk, languages).transform(disk, languages),
+                          ThemeModel(**params).fit(memory, languages).transform(memory, languages))

@@ -91,6 +91,15 @@ def test_the_embed_stage_stores_each_distinct_text_once(cached_model):
     assert state.summary["embedding"]["unique"] == 4
     ok = state.mentions.index[state.mentions["id"] == "c"][0]
     assert np.array_equal(m[[ok]], c[[2]])  # comment "ok" and its one mention: one vector
+    # store: disk (the scale tier) holds the same vectors in a file instead of memory
+    on_disk = State(comments=comments.copy(), mentions=state.mentions, embedding=state.embedding)
+    on_disk.comments["clean_text"] = state.comments["clean_text"]
+    STAGES["embed"](store="disk").run(on_disk)
+    assert on_disk.summary["embedding"]["store"] == "disk" and on_disk.mention_vectors.table.nbytes == 0
+    assert np.array_equal(np.asarray(on_disk.mention_vectors), np.asarray(m))
+    assert np.array_equal(np.asarray(on_disk.comment_vectors), np.asarray(c))
+    with pytest.raises(ThemesError, match="store must be memory or disk"):
+        STAGES["embed"](store="ram")
 
 def test_vectors_are_let_go_after_the_last_stage_that_reads_them():
     """Labels, impact and writing need only the tables: at a million comments the vectors (3.8 GB

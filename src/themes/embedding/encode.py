@@ -10,14 +10,18 @@ import numpy as np
 from ..resources import cache_dir
 from .cache import EmbeddingCache, text_key
 from .model import ModelSpec, load_model
-from .rows import SharedRows
+from .rows import STORES, DiskTable, SharedRows
 
 
 def embed_rows(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_cache: bool = True,
-               progress: Callable | None = None, dtype: str = "float32") -> tuple[SharedRows, dict[str, int]]:
+               progress: Callable | None = None, dtype: str = "float32",
+               store: str = "memory") -> tuple[SharedRows, dict[str, int]]:
     """L2-normalised embeddings of ``texts`` as ``SharedRows`` (each distinct text's vector once,
     and per text the row of its vector) and counts of what was computed. ``dtype`` float16 halves
-    the vectors (the scale tier); the cache always holds float32."""
+    the vectors (the scale tier); the cache always holds float32. ``store`` "disk" keeps the
+    distinct vectors in a temporary file under the cache folder (``DiskTable``), not in memory."""
+    if store not in STORES:
+        raise ValueError(f"embed_rows: store must be one of {STORES}, got {store!r}")
     index: dict[str, int] = {}
     inverse = np.fromiter((index.setdefault(t, len(index)) for t in texts), np.int64, len(texts))
     unique = list(index)
@@ -25,12 +29,13 @@ def embed_rows(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_c
     cache = EmbeddingCache(cache_dir() / "embeddings.sqlite", spec.fingerprint) if use_cache else None
     keys = [text_key(t) for t in unique] if cache else []
     have = np.zeros(len(unique), bool)
-    table: np.ndarray | None = None  # allocated at the first vector, when its width is known
+    table: np.ndarray | DiskTable | None = None  # allocated at the first vector, when its width is known
 
     def put(rows: list[int], vectors: np.ndarray) -> None:
         nonlocal table
         if table is None:
-            table = np.empty((len(unique), vectors.shape[1]), np.dtype(dtype))
+            table = DiskTable(len(unique), vectors.shape[1], dtype, cache_dir() / "tmp") if store == "disk" \
+                else np.empty((len(unique), vectors.shape[1]), np.dtype(dtype))
         table[rows] = vectors
         have[rows] = True
 

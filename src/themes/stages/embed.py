@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ..embedding.encode import embed_rows
 from ..embedding.model import load_model, resolve_model
+from ..embedding.rows import STORES
 from ..errors import ThemesError
 from ..text.split import mention_core
 from .base import Stage, State, register
@@ -21,9 +22,11 @@ class Embed(Stage):
     name = "embed"
 
     def __init__(self, model: str | None = None, prefix: str | None = None, batch_size: int = 64,
-                 cache: bool = True, dtype: str = "float32", keep_model: bool = True):
+                 cache: bool = True, dtype: str = "float32", keep_model: bool = True, store: str = "memory"):
         if dtype not in ("float32", "float16"):
             raise ThemesError(f"embed: dtype must be float32 or float16, got {dtype!r}")
+        if store not in STORES:
+            raise ThemesError(f"embed: store must be memory or disk, got {store!r}")
         self.model = model
         self.prefix = prefix
         self.batch_size = batch_size
@@ -32,6 +35,9 @@ class Embed(Stage):
         # False: the model is let go once the texts are embedded (a batch run of millions needs the
         # ~0.4 GB of the static model's table back); True keeps it loaded for the next run in the process
         self.keep_model = keep_model
+        # disk: the distinct vectors live in a temporary file that every reader takes row blocks
+        # from, so they cost no memory at millions of comments (the scale tier)
+        self.store = store
 
     def prepare(self, state: State) -> None:
         state.embedding = resolve_model(state.options.get("model") or self.model, self.prefix)
@@ -41,7 +47,7 @@ class Embed(Stage):
         spans = [mention_core(s) for s in state.mentions["span"]]
         texts = state.comments["clean_text"].tolist()
         vectors, stats = embed_rows(spans + texts, spec, batch_size=self.batch_size, use_cache=self.cache,
-                                    progress=state.progress, dtype=self.dtype)
+                                    progress=state.progress, dtype=self.dtype, store=self.store)
         if not self.keep_model:
             import gc
 
@@ -53,4 +59,5 @@ class Embed(Stage):
         # heads and saved theme models fitted on it apply
         state.summary["embedding"] = {"model": spec.name, "fingerprint": spec.fingerprint, "space": spec.heads_fit,
                                       "prefix": spec.prefix, "dim": int(vectors.shape[1]), "dtype": self.dtype,
+                                      "store": self.store,
                                       **stats}
