@@ -61,3 +61,19 @@ def test_without_scores_negative_frequent_themes_rank_lowest():
     result = sentiment_impact(sentiment, member, n_boot=100)
     assert result.impact[0] == pytest.approx(100 * 0.5 * -0.8)
     assert result.impact[0] < 0 < result.impact[1]
+
+
+@pytest.mark.parametrize("n_themes", [0, 1, 8, 9, 36])
+def test_packed_cells_are_the_distinct_float_rows_in_their_order(n_themes):
+    """The bootstrap draws over cells in the order np.unique gives the float (value, indicators)
+    rows; packing the rows into bytes must keep both the cells and that order."""
+    from themes.impact import _cells
+
+    rng = np.random.default_rng(n_themes)
+    values = rng.choice([-1.0, 0.0, 0.5, 1.0, np.nan], 3000)
+    member = rng.random((3000, n_themes)) < 0.15
+    keep = ~np.isnan(values)
+    rows, counts = np.unique(np.column_stack([values[keep], member[keep]]), axis=0, return_counts=True)
+    value, cell_member, cell_counts = _cells(values, member)
+    assert np.array_equal(value, rows[:, 0]) and np.array_equal(cell_member, rows[:, 1:])
+    assert np.array_equal(cell_counts, counts) and cell_counts.sum() == keep.sum()

@@ -71,7 +71,7 @@ def test_short_comments_follow_the_exports_language_mix():
     assert detect_languages(long + short)[-5:] == ["en", "en", "lv", "ru", "unknown"]
 
 
-def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would():
+def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would(monkeypatch):
     """The label stage keeps each mention's words as integer arrays (SpanTerms); every question it
     asks of them (which keys a span uses, the most frequent form of a key, a subset of spans)
     has the answer a plain list of (key, form) per span gives."""
@@ -79,6 +79,7 @@ def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would():
 
     import numpy as np
 
+    from themes import labels
     from themes.labels import span_terms
 
     rng = np.random.default_rng(0)
@@ -96,10 +97,14 @@ def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would():
         got = [[(part.keys[part.pair_key[p]], part.forms[p]) for p in part.pairs[part.offsets[i]:part.offsets[i + 1]]]
                for i in range(len(part))]
         assert got == expected
-        # the set of keys per span
-        docs, keys = part.doc_keys()
-        assert sorted(zip(docs.tolist(), (part.keys[k] for k in keys))) == \
-            sorted({(i, key) for i, ws in enumerate(expected) for key, _ in ws})
+        # the set of keys per span, built in blocks of spans (7 here: many blocks) as in one
+        want = sorted({(i, key) for i, ws in enumerate(expected) for key, _ in ws})
+        for block in (7, labels.DOC_BLOCK):
+            monkeypatch.setattr(labels, "DOC_BLOCK", block)
+            docs, keys = part.doc_keys()
+            assert sorted(zip(docs.tolist(), (part.keys[k] for k in keys))) == want
+            pairs = list(zip(docs.tolist(), keys.tolist()))
+            assert pairs == sorted(pairs)  # in span order, each span's keys once
         # the most frequent form of each key, ties to the form seen first (Counter.most_common)
         forms: dict[str, Counter] = {}
         for ws in expected:
@@ -108,3 +113,23 @@ def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would():
         best = part.shown()
         assert {part.keys[k]: part.forms[best[k]] for k in range(len(part.keys)) if best[k] >= 0} == \
             {key: c.most_common(1)[0][0] for key, c in forms.items()}
+
+
+def test_keywords_counted_in_blocks_are_the_keywords_counted_at_once(monkeypatch):
+    import numpy as np
+
+    from themes import labels
+
+    rng = np.random.default_rng(4)
+    words = ["delay", "delays", "rude", "staff", "refund", "seat", "food", "cold", "задержка", "kavējās"]
+    spans = [" ".join(rng.choice(words, size=rng.integers(1, 5))) for _ in range(400)]
+    languages = [rng.choice(["en", "ru", "lv"]) for _ in spans]
+    theme_of = rng.integers(0, 4, len(spans))
+    similarity = rng.random(len(spans))
+
+    def run():
+        return labels.label_themes(spans, languages, theme_of, similarity, 4)
+
+    whole = run()
+    monkeypatch.setattr(labels, "DOC_BLOCK", 5)
+    assert run() == whole and any(label.keywords for label in whole)

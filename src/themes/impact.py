@@ -44,9 +44,20 @@ class ImpactResult:
 
 
 def _cells(values: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct (value, theme set) rows of the scored comments, sorted by value then by the
+    theme indicators, and how many comments each holds. Each row is packed into a few bytes (the
+    value's rank, big-endian, then the indicators as bits) before sorting: as float rows, a
+    million comments with 36 sub-themes took ~0.9 GB to sort. Byte order is the float rows'
+    order, so the cells, and the bootstrap draws over them, are the same."""
     keep = ~np.isnan(values)
-    cells, counts = np.unique(np.column_stack([values[keep], member[keep]]), axis=0, return_counts=True)
-    return cells[:, 0], cells[:, 1:].astype(float), counts.astype(float)
+    levels, rank = np.unique(values[keep], return_inverse=True)
+    bits = np.packbits(member[keep].astype(bool), axis=1)  # column 0 is the first byte's top bit
+    rows = np.ascontiguousarray(np.column_stack([rank.astype(">u4").view(np.uint8).reshape(-1, 4), bits]))
+    packed, counts = np.unique(rows.view(np.dtype((np.void, rows.shape[1]))).ravel(), return_counts=True)
+    packed = packed.view(np.uint8).reshape(len(packed), rows.shape[1])
+    value = levels[packed[:, :4].copy().view(">u4").ravel()] if len(packed) else levels[:0]
+    cell_member = np.unpackbits(packed[:, 4:], axis=1, count=member.shape[1]).astype(float)
+    return value, cell_member, counts.astype(float)
 
 
 def _quantiles(boot: np.ndarray, level: float, n_themes: int) -> tuple[np.ndarray, np.ndarray]:

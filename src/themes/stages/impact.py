@@ -54,6 +54,22 @@ def _membership(n: int, primary: pd.Series, mention_comment: pd.Series, mention_
     return member
 
 
+def _in_mention_order(primary: pd.Series, m: pd.DataFrame, column: str) -> list[str]:
+    """Per comment, ";"-joined: its primary id first, then the ``column`` ids of its mentions in
+    the order mentioned, each once ("" for none left out). One pass over the mentions sorted by
+    comment and clause: a groupby into a list per comment held ~0.6 GB at a million comments."""
+    comment, order = m["comment"].to_numpy(), m["order"].to_numpy()
+    by_comment = np.lexsort((order, comment))
+    ids = m[column].to_numpy(dtype=object)[by_comment]
+    bounds = np.searchsorted(comment[by_comment], np.arange(len(primary) + 1)).tolist()
+    out = []
+    for i, first in enumerate(primary.tolist()):
+        seen = dict.fromkeys([first, *ids[bounds[i]:bounds[i + 1]]])
+        seen.pop("", None)
+        out.append(";".join(seen))
+    return out
+
+
 @register
 class Impact(Stage):
     name = "impact"
@@ -82,13 +98,8 @@ class Impact(Stage):
         ids = top["theme_id"].tolist()
         member = _membership(n, c["primary_theme"], m["comment"], m["theme_id"], ids)
         state.theme_member = pd.DataFrame(member, columns=ids)
-        # the comment's themes: the primary one first, then the others in the order mentioned
-        first = m.groupby(["comment", "theme_id"], sort=False)["order"].min().reset_index()
-        others = first.sort_values(["comment", "order"]).groupby("comment")["theme_id"].agg(list)
-        c["themes"] = [";".join(dict.fromkeys([p, *others.get(i, [])])) for i, p in enumerate(c["primary_theme"])]
-        subs_mentioned = m[m["subtheme_id"] != ""].groupby("comment")["subtheme_id"].agg(list)
-        c["subthemes"] = [";".join(dict.fromkeys([s for s in (p, *subs_mentioned.get(i, [])) if s]))
-                          for i, p in enumerate(c["primary_subtheme"])]
+        c["themes"] = _in_mention_order(c["primary_theme"], m, "theme_id")
+        c["subthemes"] = _in_mention_order(c["primary_subtheme"], m, "subtheme_id")
 
         top = self._figures(state, top, member, values, has_scores, scale, "theme_id")
         if has_scores:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
+
+import numpy as np
 import pandas as pd
 
 from ..text.split import split_clauses
@@ -18,9 +21,18 @@ class Split(Stage):
 
     def run(self, state: State) -> None:
         c = state.comments
-        rows = []
-        for idx, (cid, text, lang) in enumerate(zip(c["id"], c["clean_text"], c["language"])):
-            clauses = split_clauses(text, min_letters=self.min_letters, max_clauses=self.max_clauses)
-            for order, span in enumerate(clauses or [text]):
-                rows.append((idx, cid, order, span, lang))
-        state.mentions = pd.DataFrame(rows, columns=["comment", "id", "order", "span", "language"])
+        # a column at a time, not a tuple per clause: at three million clauses the tuples and
+        # pandas' object matrix made from them took ~1.5 GB
+        comment, order, spans = array("q"), array("q"), []
+        for idx, text in enumerate(c["clean_text"].tolist()):
+            clauses = split_clauses(text, min_letters=self.min_letters, max_clauses=self.max_clauses) or [text]
+            spans.extend(clauses)
+            comment.extend([idx] * len(clauses))
+            order.extend(range(len(clauses)))
+        of = np.frombuffer(comment, np.int64) if len(comment) else np.zeros(0, np.int64)
+        span = np.empty(len(spans), dtype=object)
+        span[:] = spans
+        state.mentions = pd.DataFrame({
+            "comment": of.copy(), "id": c["id"].to_numpy(dtype=object)[of],
+            "order": np.frombuffer(order, np.int64).copy() if len(order) else np.zeros(0, np.int64),
+            "span": span, "language": c["language"].to_numpy(dtype=object)[of]})
