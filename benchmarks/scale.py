@@ -10,7 +10,8 @@ telecom tweets, Latvian tweets): 1-3 sentences each, 70% English, 15% Russian, 1
 an NPS score that follows the sentences' tone. Every run is a separate process with an empty
 embedding cache (the converted models are shared), so the figures include embedding; `fast` and
 `scale` are pipelines/fast.yaml (int8 e5) and pipelines/scale.yaml (the static model). Printed:
-wall time per stage, comments/s end to end, peak RSS of the process. With --bertopic, BERTopic
+wall time per stage, comments/s end to end, peak RSS of the process, what the result's tables hold
+in memory (tables_mb) and the peak beyond them (beyond_tables_mb). With --bertopic, BERTopic
 (default settings) clusters the same embeddings (taken from the run's cache) in its own process.
 `dask` is the default pipeline with --engine dask on a LocalCluster of 2 one-thread workers; its
 peak RSS is the driver's, and workers_peak_rss_mb the largest worker's. `random-vectors` is the
@@ -130,7 +131,11 @@ def run_child(args: argparse.Namespace) -> None:
         result.save(out.parent / f"out-{config}", report=True)
         record = {"stages": result.summary["timings_s"], "themes": result.summary["counts"]["themes"],
                   "unassigned": result.summary["counts"]["other_mentions"] / result.summary["counts"]["mentions"],
-                  "embedded": result.summary["embedding"]["computed"]}
+                  "embedded": result.summary["embedding"]["computed"],
+                  # what the result's own tables hold in memory: peak RSS beyond them is the pipeline's
+                  "tables_mb": sum(t.memory_usage(deep=True).sum() for t in
+                                   (result.comments, result.mentions, result.themes, result.rejects,
+                                    *result.tables.values())) / 2**20}
     record["wall_s"] = time.perf_counter() - started
     record["peak_rss_mb"] = peak_rss_mb()
     if config == "dask":  # the workers are (grand)children of this process, reaped by now
@@ -176,6 +181,9 @@ def main() -> None:
             rows.append({"comments": n, "pipeline": config, "wall_s": round(record["wall_s"], 1),
                          "comments/s": round(n / record["wall_s"], 1), "peak_rss_mb": round(record["peak_rss_mb"]),
                          "workers_peak_rss_mb": round(record.get("workers_peak_rss_mb", 0)) or "",
+                         "tables_mb": round(record.get("tables_mb", 0)) or "",
+                         "beyond_tables_mb": round(record["peak_rss_mb"] - record["tables_mb"])
+                         if "tables_mb" in record else "",
                          "themes": record["themes"], "unassigned": round(record["unassigned"], 3),
                          **{f"{k}_s": round(v, 1) for k, v in stages.items() if k != "total"}})
             print(json.dumps(rows[-1]), flush=True)
