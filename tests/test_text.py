@@ -25,6 +25,18 @@ def test_split_clauses(text, clauses):
     assert split_clauses(text) == clauses
 
 
+def test_mention_cores_is_mention_core_of_every_span():
+    import pandas as pd
+
+    from themes.text.split import mention_core, mention_cores
+
+    spans = pd.Series(["but the courier was rude", "но курьер хамил", "bet kurjers bija rupjš", "fast delivery",
+                       ""] * 3, index=range(50, 65))
+    cores = mention_cores(spans)
+    assert cores.tolist() == [mention_core(s) for s in spans] and cores.iloc[0] == "the courier was rude"
+    assert len(mention_cores(spans.iloc[:0])) == 0
+
+
 def test_split_never_loses_text_on_long_comments():
     text = ". ".join(f"point number {i}" for i in range(20))
     clauses = split_clauses(text, max_clauses=5)

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .blocks import map_strings
 from .config import PipelineConfig, load_config
 from .errors import ThemesError
 from .flags import FLAGS
@@ -248,16 +249,18 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     masker = mask_pii if mask else (lambda s: s)
     extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
                                            "new_material", *FLAGS)) if col in c]
-    comments = c[COMMENT_COLUMNS].copy()
-    comments["text"] = comments["text"].map(masker)
+    # no copies (copy-on-write: a new column replaces, never writes into, the pipeline's), and
+    # texts masked a block at a time: at a million comments both held ~1 GB beside the tables
+    comments = c[COMMENT_COLUMNS]
+    comments["text"] = map_strings(comments["text"], masker).set_axis(comments.index)
     for col in extra:
         comments[col] = c[col]
     if "date" in comments:
         comments["date"] = pd.to_datetime(comments["date"]).dt.strftime("%Y-%m-%d").fillna("")
     if "text_column" in comments and not comments["text_column"].astype(bool).any():
         comments = comments.drop(columns="text_column")
-    mentions = state.mentions[MENTION_COLUMNS + [f for f in FLAGS if f in state.mentions]].copy()
-    mentions["span"] = mentions["span"].map(masker)
+    mentions = state.mentions[MENTION_COLUMNS + [f for f in FLAGS if f in state.mentions]]
+    mentions["span"] = map_strings(mentions["span"], masker).set_axis(mentions.index)
     mentions["similarity"] = mentions["similarity"].round(4)
     themes = state.themes[[col for col in THEME_COLUMNS if col in state.themes]].copy()
     rejects = loaded.rejects.copy()

@@ -4,7 +4,10 @@ rows gathered without a Python loop."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+import pandas as pd
 
 BLOCK_ROWS = 65536
 
@@ -20,3 +23,10 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     lengths = np.asarray(lengths, np.int64)
     within = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     return np.repeat(np.asarray(starts, np.int64), lengths) + within
+
+
+def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS) -> pd.Series:
+    """``fn`` of every string of ``column`` as a string column (positions, not the index, kept),
+    made a block at a time: mapped whole, three million clauses were a Python string each."""
+    return pd.concat([pd.Series([fn(s) for s in column.iloc[block].tolist()], dtype="str")
+                      for block in row_blocks(len(column), size)], ignore_index=True)

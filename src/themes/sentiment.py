@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .blocks import row_blocks
 from .embedding.rows import take
@@ -133,7 +134,7 @@ class SentimentHead:
             return None
         return np.array([(1 - self.lexical_weight) / len(self.members)] * len(self.members) + [self.lexical_weight])
 
-    def member_logits(self, X: np.ndarray, texts: list[str] | None = None) -> list[np.ndarray]:
+    def member_logits(self, X: np.ndarray, texts: list[str] | pd.Series | None = None) -> list[np.ndarray]:
         if X.shape[1] != self.dim:
             raise ThemesError(f"the sentiment head expects {self.dim}-d embeddings from "
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
@@ -150,18 +151,19 @@ class SentimentHead:
             if texts is None or len(texts) != len(X):
                 raise ThemesError(f"the sentiment head '{self.info.get('name', '?')}' reads the text as well as "
                                   "the embedding: pass one text per row")
-            texts = list(texts)
-            found.append(np.vstack([self.lexical.logits(texts[b]) for b in row_blocks(len(X))]))
+            # Python strings for a block of rows at a time when the texts come as a string column
+            column = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+            found.append(np.vstack([self.lexical.logits(column.iloc[b].tolist()) for b in row_blocks(len(X))]))
         return found
 
-    def predict_proba(self, X: np.ndarray, *, texts: list[str] | None = None,
+    def predict_proba(self, X: np.ndarray, *, texts: list[str] | pd.Series | None = None,
                       shift: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities; ``texts`` (what was embedded, row by row) for a head that reads text;
         ``shift`` (per-class logit offsets) is how a run re-calibrates."""
         return _average_proba(self.member_logits(X, texts), self.temperature, 0.0 if shift is None else shift,
                               self.member_weights)
 
-    def score(self, X: np.ndarray, *, texts: list[str] | None = None,
+    def score(self, X: np.ndarray, *, texts: list[str] | pd.Series | None = None,
               shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(score in -1..1, label) per row."""
         return self.score_proba(self.predict_proba(X, texts=texts, shift=shift))

@@ -3,9 +3,10 @@ and batched (padding is what costs on a CPU)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
+import pandas as pd
 
 from ..resources import cache_dir
 from .cache import EmbeddingCache, text_key
@@ -13,19 +14,19 @@ from .model import ModelSpec, load_model
 from .rows import STORES, DiskTable, SharedRows
 
 
-def embed_rows(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_cache: bool = True,
+def embed_rows(texts: Sequence[str] | pd.Series, spec: ModelSpec, *, batch_size: int = 64, use_cache: bool = True,
                progress: Callable | None = None, dtype: str = "float32",
                store: str = "memory") -> tuple[SharedRows, dict[str, int]]:
     """L2-normalised embeddings of ``texts`` as ``SharedRows`` (each distinct text's vector once,
     and per text the row of its vector) and counts of what was computed. ``dtype`` float16 halves
     the vectors (the scale tier); the cache always holds float32. ``store`` "disk" keeps the
-    distinct vectors in a temporary file under the cache folder (``DiskTable``), not in memory."""
+    distinct vectors in a temporary file under the cache folder (``DiskTable``), not in memory.
+    ``texts`` may be a string Series (the embed stage's Arrow-backed column: no Python string per
+    text is made except for the ones embedded, a batch at a time)."""
     if store not in STORES:
         raise ValueError(f"embed_rows: store must be one of {STORES}, got {store!r}")
-    index: dict[str, int] = {}
-    inverse = np.fromiter((index.setdefault(t, len(index)) for t in texts), np.int64, len(texts))
-    unique = list(index)
-    del index
+    # each distinct text once, in order of first appearance, and each text's row among them
+    inverse, unique = pd.factorize(texts if isinstance(texts, pd.Series) else pd.Series(texts, dtype="str"))
     cache = EmbeddingCache(cache_dir() / "embeddings.sqlite", spec.fingerprint) if use_cache else None
     keys = [text_key(t) for t in unique] if cache else []
     have = np.zeros(len(unique), bool)
@@ -45,7 +46,7 @@ def embed_rows(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_c
     todo = np.flatnonzero(~have)
     if len(todo):
         model = load_model(spec.path)
-        lengths = np.fromiter((len(unique[i]) for i in todo), np.int64, len(todo))
+        lengths = unique.str.len().to_numpy(np.int64)[todo]
         todo = todo[np.argsort(lengths, kind="stable")]  # by length (numpy: no Python list per text)
         del lengths
         bar = progress(total=len(todo), desc="embed", unit="text") if progress else None
@@ -57,7 +58,7 @@ def embed_rows(texts: list[str], spec: ModelSpec, *, batch_size: int = 64, use_c
             size = int(min(batch_size, max(4, batch_size * 128 // longest)))
             block = todo[start:start + size * 8].tolist()
             start += len(block)
-            batch = [spec.prefix + unique[i] for i in block]
+            batch = [spec.prefix + t for t in unique.take(block).tolist()]
             out = model.encode(batch, batch_size=size, normalize_embeddings=True,
                                convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
             if cache:

@@ -40,6 +40,7 @@ class Stage:
 
     name: ClassVar[str]
     reads_vectors: ClassVar[bool] = False  # uses state.comment_vectors / mention_vectors
+    reads_clean_text: ClassVar[bool] = False  # uses state.comments["clean_text"]
 
     def prepare(self, state: State) -> None:
         """Cheap checks and set-up; every stage's prepare runs before any stage's run, so a

@@ -22,6 +22,7 @@ from .base import Stage, State, register
 @register
 class Discover(Stage):
     name = "discover"
+    reads_clean_text = True
     reads_vectors = True
 
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,

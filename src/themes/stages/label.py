@@ -2,7 +2,8 @@
 parent_id, label, keywords, keywords_by_language, examples, example_ids, n_mentions).
 
 One row per theme, then one per sub-theme (``parent_id`` set), and an ``other`` row when some
-mentions fit no theme."""
+mentions fit no theme. Keywords and quotes come from a seeded sample of at most ``sample_size``
+mentions (every mention of a smaller export); ``n_mentions`` counts them all."""
 
 from __future__ import annotations
 
@@ -22,18 +23,25 @@ class Label(Stage):
     name = "label"
 
     def __init__(self, n_keywords: int = 10, n_examples: int = 3, label_words: int = 3,
-                 example_chars: int = 160):
+                 example_chars: int = 160, sample_size: int | None = 200_000, min_sampled: int = 1000):
         self.n_keywords = n_keywords
         self.n_examples = n_examples
         self.label_words = label_words
         self.example_chars = example_chars
+        # what a theme is about shows in 200,000 of its mentions as well as in three million, and
+        # every mention's words were what made this stage's memory and time grow with the export;
+        # each theme and sub-theme keeps at least min_sampled mentions (all, if it has fewer)
+        self.sample_size = sample_size
+        self.min_sampled = min_sampled
 
     def run(self, state: State) -> None:
-        m = state.mentions
+        everything = state.mentions
         model = state.theme_model
         ids = list(dict.fromkeys(model.theme_ids_))  # merged themes share an id
-        if (m["theme_id"] == OTHER).any() or (state.comments["primary_theme"] == OTHER).any():
+        if (everything["theme_id"] == OTHER).any() or (state.comments["primary_theme"] == OTHER).any():
             ids.append(OTHER)
+        sampled = sample_mentions(everything, self.sample_size, self.min_sampled, state.options.get("seed", 42))
+        m = everything if sampled is None else everything.iloc[sampled]
         # each mention's words once: the sub-themes below label the same spans again
         terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.get("mask", True))
         top = self._rows(state, m, ids, m["theme_id"].to_numpy(), terms)
@@ -53,6 +61,10 @@ class Label(Stage):
             table["parent_id"] = parent
             tables.append(table)
         state.themes = pd.concat(tables, ignore_index=True)
+        if sampled is not None:  # the sample's counts would understate every theme
+            counts = pd.concat([everything["theme_id"].value_counts(), everything["subtheme_id"].value_counts()])
+            state.themes["n_mentions"] = state.themes["theme_id"].map(counts).fillna(0).astype(np.int64)
+        state.summary["labels"] = {"mentions": len(everything), "sampled": len(m)}
 
     def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray,
               terms: SpanTerms) -> pd.DataFrame:
@@ -83,3 +95,20 @@ class Label(Stage):
             "example_ids": [";".join(str(m["id"].iat[i]) for i in lab.examples) for lab in labels],
             "n_mentions": np.bincount(theme_of, minlength=len(ids)),
         })
+
+
+def sample_mentions(mentions: pd.DataFrame, size: int | None, floor: int, seed: int) -> np.ndarray | None:
+    """Sorted positions of a seeded sample of about ``size`` mentions, the same share of every
+    sub-theme (of the theme, for mentions without one) but at least ``floor`` of each (all of a
+    smaller one); None when there are no more than ``size`` mentions."""
+    n = len(mentions)
+    if not size or n <= size:
+        return None
+    group = np.where(mentions["subtheme_id"].to_numpy(dtype=object) != "",
+                     mentions["subtheme_id"].to_numpy(dtype=object), mentions["theme_id"].to_numpy(dtype=object))
+    codes, _ = pd.factorize(group)
+    sizes = np.bincount(codes)
+    quota = np.minimum(sizes, np.maximum(np.round(sizes * size / n), floor)).astype(np.int64)
+    order = np.lexsort((np.random.default_rng(seed).random(n), codes))  # by group, then at random
+    rank = np.arange(n) - np.repeat(np.cumsum(sizes) - sizes, sizes)  # place within its group
+    return np.sort(order[rank < quota[codes[order]]])

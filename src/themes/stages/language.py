@@ -6,6 +6,8 @@ comments fall back to ``--default-language`` when given, else stay ``unknown``.
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..text.language import DEFAULT_LANGUAGES, UNKNOWN, detect_languages
 from .base import Stage, State, register
 
@@ -13,6 +15,7 @@ from .base import Stage, State, register
 @register
 class Language(Stage):
     name = "language"
+    reads_clean_text = True
 
     def __init__(self, backend: str = "py3langid", languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES,
                  min_letters: int = 3, min_confidence: float = 0.5, confident_letters: int = 40):
@@ -27,12 +30,11 @@ class Language(Stage):
         detected = detect_languages(c["clean_text"], backend=self.backend, languages=self.languages,
                                     min_letters=self.min_letters, min_confidence=self.min_confidence,
                                     confident_letters=self.confident_letters)
-        hint = c["lang_hint"].astype(str).str.strip().str.lower().str[:2] if "lang_hint" in c else None
         default = state.options.get("default_language") or UNKNOWN
-        out = []
-        for i, lang in enumerate(detected):
-            if hint is not None and hint.iloc[i] not in ("", "na", "no"):
-                out.append(hint.iloc[i])
-            else:
-                out.append(lang if lang != UNKNOWN else default)
+        out = np.asarray(detected, dtype=object)
+        out[out == UNKNOWN] = default
+        if "lang_hint" in c:
+            hint = c["lang_hint"].astype(str).str.strip().str.lower().str[:2].to_numpy(dtype=object)
+            given = ~np.isin(hint, ["", "na", "no"])  # "na": a missing value read as "nan"
+            out[given] = hint[given]
         c["language"] = out

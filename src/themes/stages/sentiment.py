@@ -8,16 +8,18 @@ positive/negative balance is first re-fitted on this export's promoters and detr
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from ..errors import ThemesError
 from ..sentiment import SentimentHead, fit_score_shift, load_head
-from ..text.split import mention_core
+from ..text.split import mention_cores
 from .base import Stage, State, register
 
 
 @register
 class Sentiment(Stage):
     name = "sentiment"
+    reads_clean_text = True
     reads_vectors = True
 
     def __init__(self, model: str = "sentiment-e5-small", calibrate_on_scores: bool = False):
@@ -63,10 +65,11 @@ class Sentiment(Stage):
                                             if k in ("name", "embedding_model", "n_train")}
 
 
-# the texts a head that reads text sees: exactly what the embed stage embedded for each row
-def comment_texts(head: SentimentHead, state: State) -> list[str] | None:
-    return state.comments["clean_text"].tolist() if head.reads_text else None
+# the texts a head that reads text sees: exactly what the embed stage embedded for each row, as
+# string columns (the head makes Python strings of a block of rows at a time)
+def comment_texts(head: SentimentHead, state: State) -> pd.Series | None:
+    return state.comments["clean_text"] if head.reads_text else None
 
 
-def mention_texts(head: SentimentHead, state: State) -> list[str] | None:
-    return [mention_core(s) for s in state.mentions["span"]] if head.reads_text else None
+def mention_texts(head: SentimentHead, state: State) -> pd.Series | None:
+    return mention_cores(state.mentions["span"]) if head.reads_text else None

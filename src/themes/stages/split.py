@@ -14,6 +14,7 @@ from .base import Stage, State, register
 @register
 class Split(Stage):
     name = "split"
+    reads_clean_text = True
 
     def __init__(self, min_letters: int = 3, max_clauses: int = 8):
         self.min_letters = min_letters
