@@ -252,7 +252,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     # no copies (copy-on-write: a new column replaces, never writes into, the pipeline's), and
     # texts masked a block at a time: at a million comments both held ~1 GB beside the tables
     comments = c[COMMENT_COLUMNS]
-    comments["text"] = map_strings(comments["text"], masker).set_axis(comments.index)
+    comments["text"] = map_strings(comments["text"], masker)
     for col in extra:
         comments[col] = c[col]
     if "date" in comments:
@@ -260,7 +260,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     if "text_column" in comments and not comments["text_column"].astype(bool).any():
         comments = comments.drop(columns="text_column")
     mentions = state.mentions[MENTION_COLUMNS + [f for f in FLAGS if f in state.mentions]]
-    mentions["span"] = map_strings(mentions["span"], masker).set_axis(mentions.index)
+    mentions["span"] = map_strings(mentions["span"], masker)
     mentions["similarity"] = mentions["similarity"].round(4)
     themes = state.themes[[col for col in THEME_COLUMNS if col in state.themes]].copy()
     rejects = loaded.rejects.copy()

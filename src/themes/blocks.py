@@ -26,7 +26,7 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 
 def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS) -> pd.Series:
-    """``fn`` of every string of ``column`` as a string column (positions, not the index, kept),
-    made a block at a time: mapped whole, three million clauses were a Python string each."""
+    """``fn`` of every string of ``column`` as a string column on the same index, made a block
+    at a time: mapped whole, three million clauses were a Python string each."""
     return pd.concat([pd.Series([fn(s) for s in column.iloc[block].tolist()], dtype="str")
-                      for block in row_blocks(len(column), size)], ignore_index=True)
+                      for block in row_blocks(len(column), size)], ignore_index=True).set_axis(column.index)

@@ -61,9 +61,9 @@ class Label(Stage):
             table["parent_id"] = parent
             tables.append(table)
         state.themes = pd.concat(tables, ignore_index=True)
-        if sampled is not None:  # the sample's counts would understate every theme
-            counts = pd.concat([everything["theme_id"].value_counts(), everything["subtheme_id"].value_counts()])
-            state.themes["n_mentions"] = state.themes["theme_id"].map(counts).fillna(0).astype(np.int64)
+        # counted over every mention (a sample's counts would understate every theme)
+        counts = pd.concat([everything["theme_id"].value_counts(), everything["subtheme_id"].value_counts()])
+        state.themes["n_mentions"] = state.themes["theme_id"].map(counts).fillna(0).astype(np.int64)
         state.summary["labels"] = {"mentions": len(everything), "sampled": len(m)}
 
     def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray,
@@ -93,7 +93,6 @@ class Label(Stage):
                                      for lab in labels],
             "examples": [" | ".join(quote(i) for i in lab.examples) for lab in labels],
             "example_ids": [";".join(str(m["id"].iat[i]) for i in lab.examples) for lab in labels],
-            "n_mentions": np.bincount(theme_of, minlength=len(ids)),
         })
 
 
@@ -104,8 +103,8 @@ def sample_mentions(mentions: pd.DataFrame, size: int | None, floor: int, seed: 
     n = len(mentions)
     if not size or n <= size:
         return None
-    group = np.where(mentions["subtheme_id"].to_numpy(dtype=object) != "",
-                     mentions["subtheme_id"].to_numpy(dtype=object), mentions["theme_id"].to_numpy(dtype=object))
+    sub = mentions["subtheme_id"].to_numpy(dtype=object)
+    group = np.where(sub != "", sub, mentions["theme_id"].to_numpy(dtype=object))
     codes, _ = pd.factorize(group)
     sizes = np.bincount(codes)
     quota = np.minimum(sizes, np.maximum(np.round(sizes * size / n), floor)).astype(np.int64)
