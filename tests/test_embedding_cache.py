@@ -66,6 +66,26 @@ def test_embed_rows_keeps_each_distinct_vector_once(cached_model):
     assert np.array_equal(flags.predict(rows), flags.predict(dense))
 
 
+def test_distinct_rows_are_what_factorize_finds_over_blocks_and_parts():
+    # the embed stage finds repeats by hashes of a block of texts at a time: the same distinct
+    # texts, in the same order of first appearance, as pd.factorize of the texts as one column
+    import pandas as pd
+
+    from themes.blocks import BLOCK_ROWS, TextColumns
+    from themes.embedding.encode import distinct_rows
+
+    rng = np.random.default_rng(3)
+    words = np.array(["delivery", "доставка", "piegāde", "slow", "", "ok", "👍"])
+    texts = [" ".join(rng.choice(words, int(rng.integers(1, 4)))) for _ in range(BLOCK_ROWS + 5000)]
+    head, tail = texts[:40000], texts[40000:]
+    first, lengths, inverse = distinct_rows(TextColumns((pd.Series(head, dtype="str"), None), (tail, str.strip)))
+    whole = pd.Series(head + [t.strip() for t in tail], dtype="str")
+    codes, uniques = pd.factorize(whole)
+    assert len(uniques) > 100 and np.array_equal(inverse, codes)
+    assert whole.iloc[first].tolist() == uniques.tolist() and lengths.tolist() == [len(u) for u in uniques]
+    assert [len(part) for part in distinct_rows(TextColumns(([], None)))] == [0, 0, 0]
+
+
 def test_a_disk_table_reads_back_what_was_written_in_any_row_order(tmp_path):
     import pickle
 

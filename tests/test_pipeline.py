@@ -64,11 +64,37 @@ def test_text_stages_on_a_table():
     state = State(comments=comments)
     for name in ("clean", "language", "split"):
         STAGES[name]().run(state)
-    assert state.comments["clean_text"][0] == "Fast delivery but the courier was rude"
+    assert state.clean_texts().take([0]) == ["Fast delivery but the courier was rude"]
+    assert "clean_text" not in state.comments  # cleaned as read, not held as a second copy of the texts
     assert state.comments["language"].tolist() == ["en", "ru", "lv"]  # the hint wins for "ok"
     m = state.mentions
     assert m.groupby("id").size().to_dict() == {"a": 2, "b": 2, "c": 1}
     assert m.loc[m["id"] == "b", "span"].tolist() == ["Доставка быстрая", "но курьер хамил"]
+
+
+def test_text_stages_give_the_same_tables_whatever_the_row_blocks(monkeypatch, sample_rows):
+    """Cleaning, language and clause splitting read the comments a block of rows at a time (no
+    Python string per comment of a whole export at once): the blocks must not show in the result."""
+    import themes.blocks as blocks
+
+    comments = pd.DataFrame(sample_rows).rename(columns={"response_id": "id", "comment": "text"})[["id", "text"]]
+
+    def run() -> State:
+        state = State(comments=comments.copy())
+        for name in ("clean", "language", "split"):
+            STAGES[name]().run(state)
+        return state
+
+    whole = run()
+    monkeypatch.setattr(blocks, "BLOCK_ROWS", 7)
+    monkeypatch.setattr(blocks.row_blocks, "__defaults__", (7,))
+    monkeypatch.setattr(blocks.map_strings, "__defaults__", (7,))
+    parts = run()
+    assert len(blocks.row_blocks(600)) == 86 and len(whole.mentions) > 600
+    pd.testing.assert_frame_equal(parts.comments, whole.comments)
+    pd.testing.assert_frame_equal(parts.mentions, whole.mentions)
+    assert whole.mentions["span"].dtype == "str"
+    assert parts.clean_texts().tolist() == whole.clean_texts().tolist()
 
 
 
@@ -83,7 +109,7 @@ def test_the_embed_stage_stores_each_distinct_text_once(cached_model):
     state = State(comments=comments)
     for name in ("clean", "language", "split"):
         STAGES[name]().run(state)
-    texts = sorted({mention_core(s) for s in state.mentions["span"]} | set(state.comments["clean_text"]))
+    texts = sorted({mention_core(s) for s in state.mentions["span"]} | set(state.clean_texts().tolist()))
     state.embedding = cached_model(texts, np.eye(len(texts), 8, dtype=np.float32))
     STAGES["embed"]().run(state)
     m, c = state.mention_vectors, state.comment_vectors
@@ -92,8 +118,8 @@ def test_the_embed_stage_stores_each_distinct_text_once(cached_model):
     ok = state.mentions.index[state.mentions["id"] == "c"][0]
     assert np.array_equal(m[[ok]], c[[2]])  # comment "ok" and its one mention: one vector
     # store: disk (the scale tier) holds the same vectors in a file instead of memory
-    on_disk = State(comments=comments.copy(), mentions=state.mentions, embedding=state.embedding)
-    on_disk.comments["clean_text"] = state.comments["clean_text"]
+    on_disk = State(comments=comments.copy(), mentions=state.mentions, embedding=state.embedding,
+                    cleaner=state.cleaner)
     STAGES["embed"](store="disk").run(on_disk)
     assert on_disk.summary["embedding"]["store"] == "disk" and on_disk.mention_vectors.table.nbytes == 0
     assert np.array_equal(np.asarray(on_disk.mention_vectors), np.asarray(m))
@@ -101,10 +127,9 @@ def test_the_embed_stage_stores_each_distinct_text_once(cached_model):
     with pytest.raises(ThemesError, match="store must be memory or disk"):
         STAGES["embed"](store="ram")
 
-def test_vectors_and_clean_text_are_let_go_after_the_last_stage_that_reads_them():
+def test_vectors_are_let_go_after_the_last_stage_that_reads_them():
     """Labels, impact and writing need only the tables: at a million comments the vectors (3.8 GB
-    with the clauses') would otherwise stay resident to the end of the run, and so would the
-    cleaned texts, which no output holds."""
+    with the clauses') would otherwise stay resident to the end of the run."""
     import numpy as np
 
     from themes.config import PipelineConfig
@@ -125,25 +150,22 @@ def test_vectors_and_clean_text_are_let_go_after_the_last_stage_that_reads_them(
     class _ReadVectors(Stage):
         name = "_test_read_vectors"
         reads_vectors = True
-        reads_clean_text = True
 
         def run(self, state):
-            seen.append(("reader", state.comment_vectors is not None and state.mention_vectors is not None
-                         and state.comments["clean_text"].tolist() == ["a"]))
+            seen.append(("reader", state.comment_vectors is not None and state.mention_vectors is not None))
 
     @register
     class _Tables(Stage):
         name = "_test_tables_only"
 
         def run(self, state):
-            seen.append(("after", state.comment_vectors is None and state.mention_vectors is None
-                         and "clean_text" not in state.comments))
+            seen.append(("after", state.comment_vectors is None and state.mention_vectors is None))
 
     try:
         config = PipelineConfig(name="t", stages=[("_test_make_vectors", {}), ("_test_read_vectors", {}),
                                                   ("_test_tables_only", {}), ("_test_read_vectors", {}),
                                                   ("_test_tables_only", {})])
-        run_pipeline(State(comments=pd.DataFrame({"text": ["a"], "clean_text": ["a"]})), config)
+        run_pipeline(State(comments=pd.DataFrame({"text": ["a"]})), config)
         assert seen == [("reader", True), ("after", False), ("reader", True), ("after", True)]
     finally:
         for name in ("_test_make_vectors", "_test_read_vectors", "_test_tables_only"):

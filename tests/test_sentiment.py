@@ -182,6 +182,19 @@ def test_the_lexical_part_reads_the_words_and_saves_as_plain_files(tmp_path):
                                                                                      "passive")),
                             "promoter", "detractor", texts=texts)
     assert shift["agreement_after"] >= shift["agreement_before"] > 0.8
+    # scored a block of rows at a time (the members' logits for three million mentions at once
+    # held ~0.8 GB): the blocks must not show, texts given as a list or as columns
+    import themes.sentiment as sentiment_module
+    from themes.blocks import TextColumns, row_blocks
+
+    whole = again.score(X[~train], texts=test_texts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sentiment_module, "row_blocks", lambda n: row_blocks(n, 7))
+        patch.setattr(TextColumns.blocks, "__defaults__", (7,))
+        for given in (test_texts, TextColumns((column, None))):
+            score, label = again.score(X[~train], texts=given)
+            assert np.array_equal(score, whole[0]) and label.tolist() == whole[1].tolist()
+    assert len(test_texts) > 7 * 3 and set(whole[1]) == {"negative", "neutral", "positive"}
 
 
 @pytest.mark.model

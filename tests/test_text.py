@@ -1,6 +1,8 @@
 """Cleaning, clause splitting, language identification and lemmatized keywords."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from themes.text.clean import clean_text
 from themes.text.language import detect_languages
@@ -11,6 +13,34 @@ from themes.text.split import split_clauses
 def test_clean_removes_urls_handles_markup_but_keeps_words():
     raw = "<p>@AirBaltic the app&amp;site <b>crash</b> https://t.co/x  all   day</p>"
     assert clean_text(raw) == "the app&site crash all day"
+
+
+PIECES = [*"ab Яā.-+*_#`[]()<>/&;@:\t\n\r\u00a0\u200b\u2003", "http://", "HTTPS://", "www.", "WwW.", "&amp;",
+          "&#42;", "&#35;", "&lt;b&gt;", "<b>", "**", "- ", "\n+ ", "  ", "[a](b)"]
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join), st.booleans(), st.booleans(), st.booleans(),
+       st.integers(1, 40))
+def test_the_checks_before_each_rule_never_change_what_it_cleans(text, urls, mentions, markup, max_chars):
+    """Each rule runs only when its text holds what it could find: that must never change a result
+    (the reference: every rule run on every text, spaces collapsed as runs of one or more)."""
+    import html
+    import re
+
+    from themes.text import clean as rules
+
+    reference = text
+    if markup:
+        reference = html.unescape(rules._TAG.sub(" ", reference))
+        reference = rules._MARKDOWN.sub(lambda m: m.group(2) or " ", reference)
+    if urls:
+        reference = rules._URL.sub(" ", reference)
+    if mentions:
+        reference = rules._MENTION.sub(" ", reference)
+    reference = re.sub(r"[ \t\u00a0\u200b]+", " ", reference)
+    reference = rules._NEWLINES.sub("\n", reference).strip()[:max_chars]
+    assert clean_text(text, urls=urls, mentions=mentions, markup=markup, max_chars=max_chars) == reference
 
 
 @pytest.mark.parametrize("text, clauses", [
@@ -25,16 +55,37 @@ def test_split_clauses(text, clauses):
     assert split_clauses(text) == clauses
 
 
-def test_mention_cores_is_mention_core_of_every_span():
+def test_shared_values_are_the_column_with_one_object_per_distinct_value():
     import pandas as pd
 
-    from themes.text.split import mention_core, mention_cores
+    from themes.blocks import shared_values
+
+    column = pd.Series(["en", "ru", "en", "lv", "ru"] * 3, dtype="str")
+    values = shared_values(column)
+    assert values.dtype == object and values.tolist() == column.tolist()
+    assert values[0] is values[2] and values[1] is values[4]
+    missing = shared_values(pd.Series(["a", None, "a"], dtype=object))  # a missing value keeps its row
+    assert missing[0] == missing[2] == "a" and pd.isna(missing[1])
+
+
+def test_text_columns_read_rows_across_their_parts_in_any_order():
+    import numpy as np
+    import pandas as pd
+
+    from themes.blocks import TextColumns
+    from themes.text.split import mention_core
 
     spans = pd.Series(["but the courier was rude", "но курьер хамил", "bet kurjers bija rupjš", "fast delivery",
                        ""] * 3, index=range(50, 65))
-    cores = mention_cores(spans)
-    assert cores.tolist() == [mention_core(s) for s in spans] and cores.iloc[0] == "the courier was rude"
-    assert len(mention_cores(spans.iloc[:0])) == 0
+    comments = ["but slow", "ok"]
+    texts = TextColumns((spans, mention_core), (comments, None))
+    whole = [mention_core(s) for s in spans] + comments
+    assert len(texts) == 17 and whole[0] == "the courier was rude" and whole[-2] == "but slow"
+    assert [t for block in texts.blocks(4) for t in block] == whole == texts.tolist()
+    assert [len(block) for block in texts.blocks(4)] == [4, 4, 4, 3, 2]  # a block ends where a part does
+    rows = np.array([16, 0, 15, 2, 2, 7])
+    assert texts.take(rows) == [whole[i] for i in rows]
+    assert texts.take(np.array([], int)) == [] and list(TextColumns((spans.iloc[:0], None)).blocks()) == [[]]
 
 
 def test_split_never_loses_text_on_long_comments():

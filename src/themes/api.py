@@ -238,6 +238,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
             "calibrate_sentiment": calibrate_sentiment,
         })
+        # the state holds them now (and so only it holds the unmasked texts, let go as they are masked)
+        loaded.comments = loaded.comments.iloc[:0]
         if client is not None:
             from .dask_engine import run_dask
 
@@ -245,14 +247,17 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         else:
             run_pipeline(state, cfg)
 
+    if mask:
+        # masked in the pipeline's own tables, a block at a time, so each unmasked column is let go
+        # as its masked one is made: held next to each other to the end, at a million comments
+        # the two copies of the texts and clauses were the run's peak
+        state.comments = state.comments.assign(text=map_strings(state.comments["text"], mask_pii))
+        state.mentions = state.mentions.assign(span=map_strings(state.mentions["span"], mask_pii))
     c = state.comments
-    masker = mask_pii if mask else (lambda s: s)
     extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
                                            "new_material", *FLAGS)) if col in c]
-    # no copies (copy-on-write: a new column replaces, never writes into, the pipeline's), and
-    # texts masked a block at a time: at a million comments both held ~1 GB beside the tables
+    # no copies (copy-on-write: a new column replaces, never writes into, the pipeline's)
     comments = c[COMMENT_COLUMNS]
-    comments["text"] = map_strings(comments["text"], masker)
     for col in extra:
         comments[col] = c[col]
     if "date" in comments:
@@ -260,11 +265,10 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     if "text_column" in comments and not comments["text_column"].astype(bool).any():
         comments = comments.drop(columns="text_column")
     mentions = state.mentions[MENTION_COLUMNS + [f for f in FLAGS if f in state.mentions]]
-    mentions["span"] = map_strings(mentions["span"], masker)
     mentions["similarity"] = mentions["similarity"].round(4)
     themes = state.themes[[col for col in THEME_COLUMNS if col in state.themes]].copy()
     rejects = loaded.rejects.copy()
-    rejects["raw"] = rejects["raw"].astype(str).map(masker)
+    rejects["raw"] = rejects["raw"].astype(str).map(mask_pii if mask else str)
 
     summary = {
         "counts": {"read": loaded.n_read, "kept": len(comments), "rejected": len(rejects),

@@ -1,10 +1,10 @@
-"""Row blocks: work over a whole export's vectors in fixed-size pieces, so temporaries (a centred
-copy, similarity or hidden-layer matrices) are bounded by the block, not the export; and ranges of
-rows gathered without a Python loop."""
+"""Row blocks: work over a whole export's vectors and texts in fixed-size pieces, so temporaries (a
+centred copy, similarity or hidden-layer matrices, Python strings) are bounded by the block, not the
+export; and ranges of rows gathered without a Python loop."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,8 +25,61 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(np.asarray(starts, np.int64), lengths) + within
 
 
+def shared_values(column: pd.Series) -> np.ndarray:
+    """``column`` as an object array in which equal values are one Python object. ``to_numpy`` of a
+    string column makes a Python string per row (~170 MB for three million mentions' language
+    codes); a column of few distinct values (languages, theme ids, NPS groups) then costs a
+    pointer per row."""
+    codes, values = pd.factorize(column, use_na_sentinel=False)
+    return np.asarray(values, dtype=object)[codes]
+
+
 def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS) -> pd.Series:
     """``fn`` of every string of ``column`` as a string column on the same index, made a block
     at a time: mapped whole, three million clauses were a Python string each."""
     return pd.concat([pd.Series([fn(s) for s in column.iloc[block].tolist()], dtype="str")
                       for block in row_blocks(len(column), size)], ignore_index=True).set_axis(column.index)
+
+
+class TextColumns:
+    """Rows of string columns end to end, each read through an optional function (the embed
+    stage's clauses without their contrast word, then the comments), a block or a batch of rows
+    at a time: no column of all the texts, and no Python string per text, is made at once."""
+
+    def __init__(self, *parts: tuple[Sequence[str] | pd.Series, Callable[[str], str] | None]):
+        self.parts = [(column if isinstance(column, pd.Series) else pd.Series(column, dtype="str"), fn)
+                      for column, fn in parts]
+        self.starts = np.cumsum([0] + [len(column) for column, _ in self.parts])
+
+    @classmethod
+    def of(cls, texts: Sequence[str] | pd.Series | TextColumns) -> TextColumns:
+        """``texts`` as columns (as they are when they already are)."""
+        return texts if isinstance(texts, TextColumns) else cls((texts, None))
+
+    def __len__(self) -> int:
+        return int(self.starts[-1])
+
+    def take(self, rows: np.ndarray) -> list[str]:
+        """The texts of ``rows`` (global positions), in that order."""
+        rows = np.asarray(rows, np.int64)
+        out: list[str] = [""] * len(rows)
+        part_of = np.searchsorted(self.starts, rows, side="right") - 1
+        for p, (column, fn) in enumerate(self.parts):
+            where = np.flatnonzero(part_of == p)
+            texts = column.iloc[rows[where] - self.starts[p]].tolist()
+            for i, text in zip(where.tolist(), texts):
+                out[i] = fn(text) if fn else text
+        return out
+
+    def tolist(self) -> list[str]:
+        """Every text as one list (for small inputs: an export's are read by ``blocks``)."""
+        return self.take(np.arange(len(self)))
+
+    def blocks(self, size: int = BLOCK_ROWS) -> Iterator[list[str]]:
+        """Every text in order, at most ``size`` rows at a time (a block ends where a part does)."""
+        if not len(self):
+            yield []
+        for column, fn in self.parts:
+            for block in row_blocks(len(column), size) if len(column) else ():
+                texts = column.iloc[block].tolist()
+                yield [fn(text) for text in texts] if fn else texts

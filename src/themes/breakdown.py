@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .blocks import shared_values
 from .impact import driver_impact
 from .stats import benjamini_hochberg, fisher_greater
 
@@ -78,7 +79,7 @@ def period_labels(dates: pd.Series, period: str = "quarter") -> pd.Series:
 def period_table(values: np.ndarray, member: np.ndarray, theme_ids: list[str], periods: pd.Series,
                  scale: metrics.Scale, *, seed: int = 42, level: float = 0.95) -> pd.DataFrame:
     rows = []
-    labels = periods.to_numpy()
+    labels = shared_values(periods)
     for period in sorted(set(labels) - {""}):
         inside = labels == period
         n_in = int(inside.sum())
@@ -93,7 +94,7 @@ def period_table(values: np.ndarray, member: np.ndarray, theme_ids: list[str], p
 
 def emerging_themes(member: np.ndarray, periods: pd.Series, alpha: float = 0.05) -> pd.DataFrame:
     """Per theme: share in the latest period vs before, exact test p, BH q, emerging flag."""
-    labels = periods.to_numpy()
+    labels = shared_values(periods)
     order = sorted(set(labels) - {""})
     n_themes = member.shape[1]
     if len(order) < 2:

@@ -80,10 +80,9 @@ def _run_rows(state: State, stages: list[tuple[str, dict]]) -> State:
     return state
 
 
-def _comment_vectors(state: State, texts: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    texts = state.comments["clean_text"].to_numpy() if texts else None
+def _comment_vectors(state: State) -> tuple[np.ndarray, np.ndarray]:
     # plain rows: the partition's shared table also holds its mentions' vectors
-    return np.asarray(state.comment_vectors), state.comments["language"].to_numpy(), texts
+    return np.asarray(state.comment_vectors), state.comments["language"].to_numpy()
 
 
 def _mention_similarity(state: State, model) -> np.ndarray:
@@ -166,13 +165,11 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     if on_stage:
         on_stage("workers: " + ", ".join(n for n, _ in before), "running")
     futures = client.map(_run_rows, parts, stages=before, pure=False)
-    # the driver's calibration on scores reads the comments' texts only for a head that reads text
-    needs_text = "sentiment" in built and built["sentiment"].head.reads_text
-    gathered = client.gather(client.map(_comment_vectors, futures, texts=needs_text, pure=False))
-    state.comment_vectors = np.vstack([v for v, _, _ in gathered])
-    languages = np.concatenate([lang for _, lang, _ in gathered])
-    if needs_text:  # partitions are contiguous slices in order: the driver's rows line up with them
-        state.comments = state.comments.assign(clean_text=np.concatenate([t for _, _, t in gathered]))
+    gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
+    state.comment_vectors = np.vstack([v for v, _ in gathered])
+    languages = np.concatenate([lang for _, lang in gathered])
+    if "clean" in built:  # the driver's calibration on scores cleans the texts as the workers did
+        built["clean"].run(state)
     timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()

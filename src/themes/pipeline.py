@@ -19,8 +19,6 @@ def run_pipeline(state: State, config: PipelineConfig) -> State:
     # the vectors (1.5 GB per million texts) are let go once the last stage that reads them is
     # done: labels, impact and writing the outputs need only the tables
     last_reader = max((i for i, stage in enumerate(stages) if stage.reads_vectors), default=None)
-    # so is the cleaned text (a second copy of every comment's text), which no output holds
-    last_text_reader = max((i for i, stage in enumerate(stages) if stage.reads_clean_text), default=None)
     for i, stage in enumerate(stages):
         if bar:
             bar.set_postfix_str(stage.name)
@@ -31,8 +29,6 @@ def run_pipeline(state: State, config: PipelineConfig) -> State:
         timings[stage.name] = round(time.perf_counter() - started, 3)
         if i == last_reader:
             state.comment_vectors = state.mention_vectors = None
-        if i == last_text_reader and "clean_text" in state.comments:
-            state.comments = state.comments.drop(columns="clean_text")
         release_free_memory()  # what the stage dropped goes back to the OS, not kept for the next
         if on_stage:
             on_stage(stage.name, "done")

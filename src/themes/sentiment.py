@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .blocks import row_blocks
+from .blocks import TextColumns, row_blocks
 from .embedding.rows import take
 from .errors import ThemesError
 
@@ -134,11 +134,23 @@ class SentimentHead:
             return None
         return np.array([(1 - self.lexical_weight) / len(self.members)] * len(self.members) + [self.lexical_weight])
 
-    def member_logits(self, X: np.ndarray, texts: list[str] | pd.Series | None = None) -> list[np.ndarray]:
+    def _text_columns(self, X, texts) -> TextColumns | None:
+        """For a head that reads text: ``texts`` as columns read a block of rows at a time (no Python
+        string per row of a whole export at once), one per row of ``X`` or an error."""
+        if self.lexical is None:
+            return None
+        if texts is None or len(texts) != len(X):
+            raise ThemesError(f"the sentiment head '{self.info.get('name', '?')}' reads the text as well as "
+                              "the embedding: pass one text per row")
+        return TextColumns.of(texts)
+
+    def member_logits(self, X: np.ndarray,
+                      texts: list[str] | pd.Series | TextColumns | None = None) -> list[np.ndarray]:
         if X.shape[1] != self.dim:
             raise ThemesError(f"the sentiment head expects {self.dim}-d embeddings from "
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
+        columns = self._text_columns(X, texts)
         # in row blocks: the hidden activations of a million rows would be 0.5 GB per member; each
         # block is read once (as float32, from float16 or shared rows too) for all the members
         per_member: list[list[np.ndarray]] = [[] for _ in self.members]
@@ -147,30 +159,35 @@ class SentimentHead:
             for out, member in zip(per_member, self.members):
                 out.append(_logits(member, block))
         found = [np.vstack(blocks) for blocks in per_member]
-        if self.lexical is not None:
-            if texts is None or len(texts) != len(X):
-                raise ThemesError(f"the sentiment head '{self.info.get('name', '?')}' reads the text as well as "
-                                  "the embedding: pass one text per row")
-            # Python strings for a block of rows at a time when the texts come as a string column
-            column = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
-            found.append(np.vstack([self.lexical.logits(column.iloc[b].tolist()) for b in row_blocks(len(X))]))
+        if columns is not None:
+            found.append(np.vstack([self.lexical.logits(block) for block in columns.blocks()]))
         return found
 
-    def predict_proba(self, X: np.ndarray, *, texts: list[str] | pd.Series | None = None,
+    def predict_proba(self, X: np.ndarray, *, texts: list[str] | pd.Series | TextColumns | None = None,
                       shift: np.ndarray | None = None) -> np.ndarray:
         """Class probabilities; ``texts`` (what was embedded, row by row) for a head that reads text;
         ``shift`` (per-class logit offsets) is how a run re-calibrates."""
         return _average_proba(self.member_logits(X, texts), self.temperature, 0.0 if shift is None else shift,
                               self.member_weights)
 
-    def score(self, X: np.ndarray, *, texts: list[str] | pd.Series | None = None,
+    def score(self, X: np.ndarray, *, texts: list[str] | pd.Series | TextColumns | None = None,
               shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(score in -1..1, label) per row."""
-        return self.score_proba(self.predict_proba(X, texts=texts, shift=shift))
+        """(score in -1..1, label) per row, a block of rows at a time: at three million mentions
+        the members' logits and probabilities for all rows at once held ~0.8 GB."""
+        columns = self._text_columns(X, texts)
+        scores, labels = [], []
+        for b in row_blocks(len(X)):
+            block_texts = None if columns is None else columns.take(np.arange(b.start, b.stop))
+            score, label = self.score_proba(self.predict_proba(X[b], texts=block_texts, shift=shift))
+            scores.append(score)
+            labels.append(label)
+        return np.concatenate(scores), np.concatenate(labels)
 
     def score_proba(self, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         neg, pos = self.classes.index("negative"), self.classes.index("positive")
-        return p[:, pos] - p[:, neg], np.array(self.classes)[p.argmax(axis=1)]
+        # the class names as shared objects: a fixed-width string per row is 32 bytes, and a string
+        # column made of it a Python string per row on the way
+        return p[:, pos] - p[:, neg], np.asarray(self.classes, dtype=object)[p.argmax(axis=1)]
 
     def save(self, folder: Path) -> None:
         folder = Path(folder)
@@ -246,7 +263,7 @@ def fit_temperature(logits: list[np.ndarray], y: np.ndarray, weights: np.ndarray
 
 
 def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top: str, bottom: str,
-                    min_each: int = 30, texts: list[str] | None = None) -> dict:
+                    min_each: int = 30, texts: list[str] | TextColumns | None = None) -> dict:
     """Re-calibrate the head on an export's own scores: one offset between the positive and the
     negative logit, fitted so that the top group's comments (promoters) read positive against
     negative and the bottom group's (detractors) the reverse, both groups weighted equally.
@@ -263,7 +280,8 @@ def fit_score_shift(head: SentimentHead, X: np.ndarray, groups: np.ndarray, top:
         return report | {"shift": None, "why": f"needs at least {min_each} comments in each of {top} and {bottom}"}
     neg, pos = head.classes.index("negative"), head.classes.index("positive")
     scored = is_top | is_bottom
-    logits = head.member_logits(take(X, scored), None if texts is None else [t for t, s in zip(texts, scored) if s])
+    logits = head.member_logits(take(X, scored),
+                                None if texts is None else TextColumns.of(texts).take(np.flatnonzero(scored)))
     wants_pos = is_top[scored]
 
     def offsets(delta: float) -> np.ndarray:

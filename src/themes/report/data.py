@@ -11,13 +11,32 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
+from ..blocks import shared_values
 from ..errors import ThemesError
 from ..flags import FLAGS
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame | None:
+def _read(folder: Path, name: str, columns: set[str] | None = None) -> pd.DataFrame | None:
+    """A saved table as strings (only ``columns`` of it, when given), or None when it is absent."""
     path = folder / name
-    return pd.read_csv(path, keep_default_na=False, dtype=str) if path.exists() else None
+    if not path.exists():
+        return None
+    return pd.read_csv(path, keep_default_na=False, dtype=str, usecols=(lambda c: c in columns) if columns else None)
+
+
+# what the page reads of each comment; the texts only for the quotes, in a second pass (read whole
+# beside the run's own tables, comments.csv's every column was the peak of a million comments' run)
+COMMENT_FIELDS = {"score", "period", "language", "primary_theme", "themes", "subthemes", "sentiment", "date"}
+
+
+def _texts_of(path: Path, rows: list[int], chunk_rows: int = 100_000) -> list[str]:
+    """The texts of ``rows`` (sorted positions) of a comments.csv, read a chunk of rows at a time."""
+    wanted, texts, start = np.asarray(rows, np.int64), [], 0
+    for chunk in pd.read_csv(path, keep_default_na=False, dtype=str, usecols=["text"], chunksize=chunk_rows):
+        inside = wanted[(wanted >= start) & (wanted < start + len(chunk))] - start
+        texts.extend(chunk["text"].iloc[inside].tolist())
+        start += len(chunk)
+    return texts
 
 
 def _codes(series: pd.Series) -> tuple[list[int], list[str]]:
@@ -37,7 +56,9 @@ def _num(value, digits: int = 2):
 def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int = 40, seed: int = 42) -> dict:
     folder = Path(folder)
     summary_path = folder / "summary.json"
-    comments, themes = _read(folder, "comments.csv"), _read(folder, "themes.csv")
+    themes, segment_rows = _read(folder, "themes.csv"), _read(folder, "segments.csv")
+    segment_columns = list(dict.fromkeys(segment_rows["segment"])) if segment_rows is not None else []
+    comments = _read(folder, "comments.csv", COMMENT_FIELDS | set(segment_columns))
     if comments is None or themes is None or not summary_path.exists():
         raise ThemesError(f"{folder}: not an output folder of `themes analyze` (needs comments.csv, "
                           "themes.csv, summary.json)")
@@ -49,8 +70,6 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
     values = scale.values(scores.to_numpy())
     period_codes, periods = _codes(comments["period"]) if "period" in comments else ([-1] * len(comments), [])
     lang_codes, langs = _codes(comments["language"])
-    segment_rows = _read(folder, "segments.csv")
-    segment_columns = list(dict.fromkeys(segment_rows["segment"])) if segment_rows is not None else []
     segments = {}
     for column in segment_columns:
         if column in comments:
@@ -62,12 +81,13 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
     if len(comments) <= max_quotes:
         quote_rows = list(range(len(comments)))
     else:  # a sample per theme (by primary theme), so every theme has quotes to read
+        primary = shared_values(comments["primary_theme"])
         for theme in theme_ids:
-            rows = np.flatnonzero(comments["primary_theme"].to_numpy() == theme)
+            rows = np.flatnonzero(primary == theme)
             quote_rows.extend(rng.choice(rows, min(quotes_per_theme, len(rows)), replace=False).tolist())
         quote_rows = sorted(set(quote_rows))
-    quotes = [{"c": int(i), "t": comments["text"].iat[i][:600], "s": _num(scores.iat[i], 1),
-               "l": comments["language"].iat[i]} for i in quote_rows]
+    quotes = [{"c": int(i), "t": text[:600], "s": _num(scores.iat[i], 1), "l": comments["language"].iat[i]}
+              for i, text in zip(quote_rows, _texts_of(folder / "comments.csv", quote_rows))]
 
     period_rows = _read(folder, "periods.csv")
     change = None

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from ..blocks import TextColumns
 from ..embedding.rows import SharedRows
 from ..errors import ThemesError
 
@@ -32,6 +33,14 @@ class State:
     summary: dict[str, Any] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # extra outputs: segments, periods
     progress: Callable | None = None  # a tqdm-like factory, or None for silence
+    cleaner: Callable[[str], str] | None = None  # the clean stage's settings, as a function of a text
+
+    def clean_texts(self) -> TextColumns:
+        """The comments' cleaned texts (the clean stage's cleaner over ``comments.text``; the text
+        as it is without one), cleaned as a block of rows is read. Not a column: a second copy of
+        every comment's text held from cleaning to scoring was the largest thing beyond the output
+        tables at a million comments, and a pass of the cleaner costs seconds (text.clean)."""
+        return TextColumns((self.comments["text"], self.cleaner))
 
 
 class Stage:
@@ -40,7 +49,6 @@ class Stage:
 
     name: ClassVar[str]
     reads_vectors: ClassVar[bool] = False  # uses state.comment_vectors / mention_vectors
-    reads_clean_text: ClassVar[bool] = False  # uses state.comments["clean_text"]
 
     def prepare(self, state: State) -> None:
         """Cheap checks and set-up; every stage's prepare runs before any stage's run, so a

@@ -1,6 +1,9 @@
-"""clean: comments.text -> comments.clean_text (URLs, @handles, markup, whitespace)."""
+"""clean: the settings of cleaning comments.text (URLs, @handles, markup, whitespace) -> state.cleaner,
+which every stage that reads the cleaned text applies through state.clean_texts()."""
 
 from __future__ import annotations
+
+from functools import partial
 
 from ..text.clean import clean_text
 from .base import Stage, State, register
@@ -14,4 +17,5 @@ class Clean(Stage):
         self.settings = dict(urls=urls, mentions=mentions, markup=markup, max_chars=max_chars)
 
     def run(self, state: State) -> None:
-        state.comments["clean_text"] = [clean_text(t, **self.settings) for t in state.comments["text"]]
+        # the stages read the cleaned texts through state.clean_texts(), a block of rows at a time
+        state.cleaner = partial(clean_text, **self.settings)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..blocks import shared_values
 from ..errors import ThemesError
 from ..theme_model import OTHER, ThemeModel
 from .base import Stage, State, register
@@ -22,7 +23,6 @@ from .base import Stage, State, register
 @register
 class Discover(Stage):
     name = "discover"
-    reads_clean_text = True
     reads_vectors = True
 
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,
@@ -47,8 +47,8 @@ class Discover(Stage):
     def run(self, state: State) -> None:
         model = state.options.get("theme_model")
         if model is None:
-            model = self.fit(state.comment_vectors, state.comments["language"].to_numpy(), state.options)
-            self.cap(model, model.assign(state.mention_vectors, state.mentions["language"].to_numpy()).similarity)
+            model = self.fit(state.comment_vectors, shared_values(state.comments["language"]), state.options)
+            self.cap(model, model.assign(state.mention_vectors, shared_values(state.mentions["language"])).similarity)
         self.assign(state, model)
         self.finish(state, model)
 
@@ -69,7 +69,7 @@ class Discover(Stage):
         c, m = state.comments, state.mentions
         for table, vectors, theme_col, sub_col in ((m, state.mention_vectors, "theme_id", "subtheme_id"),
                                                    (c, state.comment_vectors, "primary_theme", "primary_subtheme")):
-            found = model.assign(vectors, table["language"].to_numpy())
+            found = model.assign(vectors, shared_values(table["language"]))
             table[theme_col] = found.theme_id
             table[sub_col] = found.subtheme_id
             table["similarity"] = found.similarity
@@ -107,7 +107,8 @@ class Discover(Stage):
         low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
         groups = []
         if len(low) >= min_size:
-            Z = model._center(state.comment_vectors[low], c["language"].to_numpy()[low])
+            languages = shared_values(c["language"])
+            Z = model._center(state.comment_vectors[low], languages[low])
             k = int(min(5, max(1, len(low) // (2 * min_size))))
             # Ward on at most sample_size of them (seeded), the rest to the nearest group
             rng = np.random.default_rng(state.options.get("seed", 42))
@@ -120,8 +121,8 @@ class Discover(Stage):
                 rows = low[labels == g]
                 if len(rows) < min_size:
                     continue
-                words = Counter(w for i in rows for w, _ in set(content_terms(c["clean_text"].iat[i],
-                                                                                c["language"].iat[i])))
+                words = Counter(w for text, lang in zip(state.clean_texts().take(rows), languages[rows])
+                                for w, _ in set(content_terms(text, lang)))
                 groups.append({"comments": len(rows), "keywords": [w for w, _ in words.most_common(8)],
                                "example_ids": [str(c["id"].iat[i]) for i in rows[:5]]})
         c["new_material"] = False

@@ -1,4 +1,4 @@
-"""embed: mentions.span and comments.clean_text -> mention_vectors, comment_vectors.
+"""embed: mentions.span and the cleaned comments -> mention_vectors, comment_vectors.
 
 A mention is embedded without the contrast word that opens it (text.split.mention_core).
 
@@ -9,20 +9,18 @@ batched by length.
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ..blocks import TextColumns
 from ..embedding.encode import embed_rows
 from ..embedding.model import load_model, resolve_model
 from ..embedding.rows import STORES
 from ..errors import ThemesError
-from ..text.split import mention_cores
+from ..text.split import mention_core
 from .base import Stage, State, register
 
 
 @register
 class Embed(Stage):
     name = "embed"
-    reads_clean_text = True
 
     def __init__(self, model: str | None = None, prefix: str | None = None, batch_size: int = 64,
                  cache: bool = True, dtype: str = "float32", keep_model: bool = True, store: str = "memory"):
@@ -48,9 +46,10 @@ class Embed(Stage):
     def run(self, state: State) -> None:
         spec = state.embedding
         spans = state.mentions["span"]
-        # the clauses' and comments' texts as one string column: as one Python list (3.9M
-        # strings at a million comments) they held ~1.1 GB
-        texts = pd.concat([mention_cores(spans), state.comments["clean_text"].astype("str")], ignore_index=True)
+        # the clauses' and comments' texts read from their columns a block at a time: as one
+        # column of all the texts (3.9M at a million comments) they held ~0.5 GB, and finding
+        # the repeats among them as many Python strings again
+        texts = TextColumns((spans, mention_core), *state.clean_texts().parts)
         vectors, stats = embed_rows(texts, spec, batch_size=self.batch_size, use_cache=self.cache,
                                     progress=state.progress, dtype=self.dtype, store=self.store)
         del texts

@@ -29,7 +29,7 @@ class Flags(Stage):
 
     def run(self, state: State) -> None:
         m = state.mentions
-        found = self.flagger.frame(m["span"].tolist(), state.mention_vectors)
+        found = self.flagger.frame(m["span"], state.mention_vectors)
         for flag in FLAGS:
             m[flag] = found[flag].to_numpy()
             state.comments[flag] = m.groupby("comment")[flag].any().reindex(

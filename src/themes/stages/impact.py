@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
+from ..blocks import row_blocks, shared_values
 from ..breakdown import emerging_themes, period_labels, period_table, segment_table
 from ..errors import ThemesError
 from ..flags import FLAGS
@@ -45,29 +46,36 @@ def _membership(n: int, primary: pd.Series, mention_comment: pd.Series, mention_
     each of its clauses (ids not in ``ids``, such as "" for no sub-theme, are ignored)."""
     col = {t: i for i, t in enumerate(ids)}
     member = np.zeros((n, len(ids)), dtype=bool)
-    rows = mention_theme.map(col).to_numpy()
-    known = ~np.isnan(rows.astype(float))
-    member[mention_comment.to_numpy()[known], rows[known].astype(int)] = True
-    rows = primary.map(col).to_numpy()
-    known = ~np.isnan(rows.astype(float))
-    member[np.flatnonzero(known), rows[known].astype(int)] = True
+    for comment, theme in ((mention_comment.to_numpy(), mention_theme), (np.arange(len(primary)), primary)):
+        # by the column's few distinct ids, not a Python string per row (three million mentions)
+        codes, found = pd.factorize(theme, use_na_sentinel=False)
+        rows = np.array([col.get(t, -1) for t in found], np.int64)[codes] if len(found) else codes
+        known = rows >= 0
+        member[comment[known], rows[known]] = True
     return member
 
 
-def _in_mention_order(primary: pd.Series, m: pd.DataFrame, column: str) -> list[str]:
+def _in_mention_order(primary: pd.Series, m: pd.DataFrame, column: str) -> pd.Series:
     """Per comment, ";"-joined: its primary id first, then the ``column`` ids of its mentions in
     the order mentioned, each once ("" for none left out). One pass over the mentions sorted by
-    comment and clause: a groupby into a list per comment held ~0.6 GB at a million comments."""
+    comment and clause (a groupby into a list per comment held ~0.6 GB at a million comments),
+    made a block of comments at a time into a string column, the ids shared objects (not a
+    Python string per mention)."""
     comment, order = m["comment"].to_numpy(), m["order"].to_numpy()
     by_comment = np.lexsort((order, comment))
-    ids = m[column].to_numpy(dtype=object)[by_comment]
-    bounds = np.searchsorted(comment[by_comment], np.arange(len(primary) + 1)).tolist()
-    out = []
-    for i, first in enumerate(primary.tolist()):
-        seen = dict.fromkeys([first, *ids[bounds[i]:bounds[i + 1]]])
-        seen.pop("", None)
-        out.append(";".join(seen))
-    return out
+    ids = shared_values(m[column])[by_comment]
+    bounds = np.searchsorted(comment[by_comment], np.arange(len(primary) + 1))
+    firsts = shared_values(primary)
+    parts = []
+    for block in row_blocks(len(primary)):
+        out = []
+        for first, start, end in zip(firsts[block].tolist(), bounds[block].tolist(),
+                                     bounds[block.start + 1:block.stop + 1].tolist()):
+            seen = dict.fromkeys([first, *ids[start:end]])
+            seen.pop("", None)
+            out.append(";".join(seen))
+        parts.append(pd.Series(out, dtype="str"))
+    return pd.concat(parts, ignore_index=True).set_axis(primary.index)
 
 
 @register
@@ -191,8 +199,8 @@ class Impact(Stage):
                       mention_column: str) -> None:
         """Complaints among the most satisfied and praise among the least: per theme, the
         number of top-group respondents with a negative mention of it, and the reverse."""
-        m = state.mentions
-        group = state.comments["nps_group"].to_numpy()[m["comment"].to_numpy()]
+        m = state.mentions[[mention_column, "comment", "sentiment_label"]]  # not a copy of every column
+        group = shared_values(state.comments["nps_group"])[m["comment"].to_numpy()]
         top = m[(group == scale.top) & (m["sentiment_label"] == "negative")]
         bottom = m[(group == scale.bottom) & (m["sentiment_label"] == "positive")]
         for column, rows in (("negative_among_top", top), ("positive_among_bottom", bottom)):

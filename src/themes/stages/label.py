@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..blocks import shared_values
 from ..labels import SpanTerms, label_themes, span_terms
 from ..privacy import mask_pii
 from ..theme_model import OTHER
@@ -103,8 +104,8 @@ def sample_mentions(mentions: pd.DataFrame, size: int | None, floor: int, seed: 
     n = len(mentions)
     if not size or n <= size:
         return None
-    sub = mentions["subtheme_id"].to_numpy(dtype=object)
-    group = np.where(sub != "", sub, mentions["theme_id"].to_numpy(dtype=object))
+    sub = shared_values(mentions["subtheme_id"])
+    group = np.where(sub != "", sub, shared_values(mentions["theme_id"]))
     codes, _ = pd.factorize(group)
     sizes = np.bincount(codes)
     quota = np.minimum(sizes, np.maximum(np.round(sizes * size / n), floor)).astype(np.int64)

@@ -1,4 +1,4 @@
-"""language: comments.clean_text (+ lang_hint) -> comments.language.
+"""language: the cleaned texts (+ lang_hint) -> comments.language.
 
 A language column in the export (``--lang``) wins where it holds a value; content-free
 comments fall back to ``--default-language`` when given, else stay ``unknown``.
@@ -15,7 +15,6 @@ from .base import Stage, State, register
 @register
 class Language(Stage):
     name = "language"
-    reads_clean_text = True
 
     def __init__(self, backend: str = "py3langid", languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES,
                  min_letters: int = 3, min_confidence: float = 0.5, confident_letters: int = 40):
@@ -27,7 +26,7 @@ class Language(Stage):
 
     def run(self, state: State) -> None:
         c = state.comments
-        detected = detect_languages(c["clean_text"], backend=self.backend, languages=self.languages,
+        detected = detect_languages(state.clean_texts(), backend=self.backend, languages=self.languages,
                                     min_letters=self.min_letters, min_confidence=self.min_confidence,
                                     confident_letters=self.confident_letters)
         default = state.options.get("default_language") or UNKNOWN

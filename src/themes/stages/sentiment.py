@@ -1,4 +1,4 @@
-"""sentiment: vectors (+ comments.clean_text, mentions.span for a head that reads text) ->
+"""sentiment: vectors (+ the cleaned comments, mentions.span for a head that reads text) ->
 comments.sentiment/sentiment_label and mentions.sentiment/sentiment_label.
 
 With calibrate_on_scores (or the run option calibrate_sentiment) and a score column, the head's
@@ -8,18 +8,17 @@ positive/negative balance is first re-fitted on this export's promoters and detr
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
+from ..blocks import TextColumns
 from ..errors import ThemesError
 from ..sentiment import SentimentHead, fit_score_shift, load_head
-from ..text.split import mention_cores
+from ..text.split import mention_core
 from .base import Stage, State, register
 
 
 @register
 class Sentiment(Stage):
     name = "sentiment"
-    reads_clean_text = True
     reads_vectors = True
 
     def __init__(self, model: str = "sentiment-e5-small", calibrate_on_scores: bool = False):
@@ -67,9 +66,9 @@ class Sentiment(Stage):
 
 # the texts a head that reads text sees: exactly what the embed stage embedded for each row, as
 # string columns (the head makes Python strings of a block of rows at a time)
-def comment_texts(head: SentimentHead, state: State) -> pd.Series | None:
-    return state.comments["clean_text"] if head.reads_text else None
+def comment_texts(head: SentimentHead, state: State) -> TextColumns | None:
+    return state.clean_texts() if head.reads_text else None
 
 
-def mention_texts(head: SentimentHead, state: State) -> pd.Series | None:
-    return mention_cores(state.mentions["span"]) if head.reads_text else None
+def mention_texts(head: SentimentHead, state: State) -> TextColumns | None:
+    return TextColumns((state.mentions["span"], mention_core)) if head.reads_text else None

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
+from ..blocks import TextColumns
 from .clean import letter_count
 
 UNKNOWN = "unknown"
@@ -37,40 +39,47 @@ def _langdetect_factory(languages: tuple[str, ...]):
     return detector_factory._factory
 
 
-def _probabilities(texts: list[str], backend: str, languages: tuple[str, ...],
+def _probabilities(texts: TextColumns, backend: str, languages: tuple[str, ...],
                    min_letters: int) -> tuple[np.ndarray, np.ndarray]:
     """Per text, the backend's probabilities over ``languages`` (a row of the matrix, columns in
     that order; all zero: too few letters) and its letter count. A matrix, not a dict per text:
     at a million comments the dicts alone held ~0.6 GB."""
     probs = np.zeros((len(texts), len(languages)))
-    letters = np.fromiter((letter_count(t) for t in texts), np.int64, len(texts))
+    letters = np.zeros(len(texts), np.int64)
     column = {lang: j for j, lang in enumerate(languages)}
     if backend == "py3langid":
         identifier = _langid(languages)
-        for i in np.flatnonzero(letters >= min_letters):
-            for lang, p in identifier.rank(texts[i].lower()):
-                probs[i, column[lang]] = p
+
+        def rank(text: str) -> list[tuple[str, float]]:
+            return identifier.rank(text.lower())
     elif backend == "langdetect":
         factory = _langdetect_factory(languages)
         from langdetect.lang_detect_exception import LangDetectException
 
-        for i in np.flatnonzero(letters >= min_letters):
+        def rank(text: str) -> list[tuple[str, float]]:
             try:
                 detector = factory.create()
                 # a prior of zero takes a language out of the race (else Russian reads as Bulgarian)
                 detector.set_prior_map({lang: 1.0 for lang in languages if lang in factory.langlist})
-                detector.append(texts[i])
-                for p in detector.get_probabilities():
-                    if p.lang in column:
-                        probs[i, column[p.lang]] = p.prob
+                detector.append(text)
+                return [(p.lang, p.prob) for p in detector.get_probabilities()]
             except LangDetectException:
-                continue
+                return []
     else:
         raise ValueError(f"unknown language backend '{backend}' (py3langid or langdetect)")
+    start = 0
+    for block in texts.blocks():
+        counts = np.fromiter((letter_count(t) for t in block), np.int64, len(block))
+        letters[start:start + len(block)] = counts
+        for i in np.flatnonzero(counts >= min_letters):
+            for lang, p in rank(block[i]):
+                if lang in column:
+                    probs[start + i, column[lang]] = p
+        start += len(block)
     return probs, letters
 
 
-def detect_languages(texts: Iterable[str], *, backend: str = "py3langid",
+def detect_languages(texts: Iterable[str] | pd.Series | TextColumns, *, backend: str = "py3langid",
                      languages: Iterable[str] = DEFAULT_LANGUAGES, min_letters: int = 3,
                      min_confidence: float = 0.5, confident_letters: int = 40) -> list[str]:
     """Language per text, or ``unknown``.
@@ -80,7 +89,7 @@ def detect_languages(texts: Iterable[str], *, backend: str = "py3langid",
     texts long enough to be sure of (at least ``confident_letters`` letters) and use it as
     the prior for every text: posterior = probability x share of the language in the export.
     """
-    texts = list(texts)
+    texts = TextColumns.of(texts if isinstance(texts, (pd.Series, TextColumns)) else list(texts))
     languages = tuple(sorted(set(languages)))
     probs, letters = _probabilities(texts, backend, languages, min_letters)
     known = probs.any(axis=1)

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from ..blocks import map_strings
 from .clean import letter_count
 
 # sentence ends, and contrastive conjunctions that start a new point, in en / ru / lv
@@ -44,8 +41,3 @@ def mention_core(span: str) -> str:
     courier was rude"): what gets embedded for themes and tone. The word says the tone turns,
     not which way, and left in it pulls short clauses towards the tone of the other clause."""
     return _LEADING_CONNECTIVE.sub("", span) or span
-
-
-def mention_cores(spans: pd.Series) -> pd.Series:
-    """``mention_core`` of every span, as a string column made a block of spans at a time."""
-    return map_strings(spans, mention_core)
