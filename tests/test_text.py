@@ -81,11 +81,12 @@ def test_text_columns_read_rows_across_their_parts_in_any_order():
     texts = TextColumns((spans, mention_core), (comments, None))
     whole = [mention_core(s) for s in spans] + comments
     assert len(texts) == 17 and whole[0] == "the courier was rude" and whole[-2] == "but slow"
-    assert [t for block in texts.blocks(4) for t in block] == whole == texts.tolist()
-    assert [len(block) for block in texts.blocks(4)] == [4, 4, 4, 3, 2]  # a block ends where a part does
+    assert [t for _, block in texts.blocks(4) for t in block] == whole == texts.tolist()
+    # a block ends where a part does, and says the row it starts at
+    assert [(start, len(block)) for start, block in texts.blocks(4)] == [(0, 4), (4, 4), (8, 4), (12, 3), (15, 2)]
     rows = np.array([16, 0, 15, 2, 2, 7])
     assert texts.take(rows) == [whole[i] for i in rows]
-    assert texts.take(np.array([], int)) == [] and list(TextColumns((spans.iloc[:0], None)).blocks()) == [[]]
+    assert texts.take(np.array([], int)) == [] and list(TextColumns((spans.iloc[:0], None)).blocks()) == [(0, [])]
 
 
 def test_split_never_loses_text_on_long_comments():

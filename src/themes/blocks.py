@@ -37,8 +37,8 @@ def shared_values(column: pd.Series) -> np.ndarray:
 def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS) -> pd.Series:
     """``fn`` of every string of ``column`` as a string column on the same index, made a block
     at a time: mapped whole, three million clauses were a Python string each."""
-    return pd.concat([pd.Series([fn(s) for s in column.iloc[block].tolist()], dtype="str")
-                      for block in row_blocks(len(column), size)], ignore_index=True).set_axis(column.index)
+    return pd.concat([pd.Series(texts, dtype="str") for _, texts in TextColumns((column, fn)).blocks(size)],
+                     ignore_index=True).set_axis(column.index)
 
 
 class TextColumns:
@@ -75,11 +75,12 @@ class TextColumns:
         """Every text as one list (for small inputs: an export's are read by ``blocks``)."""
         return self.take(np.arange(len(self)))
 
-    def blocks(self, size: int = BLOCK_ROWS) -> Iterator[list[str]]:
-        """Every text in order, at most ``size`` rows at a time (a block ends where a part does)."""
+    def blocks(self, size: int = BLOCK_ROWS) -> Iterator[tuple[int, list[str]]]:
+        """(first row, texts): every text in order, at most ``size`` rows at a time (a block ends
+        where a part does); one empty block when there are no texts."""
         if not len(self):
-            yield []
-        for column, fn in self.parts:
+            yield 0, []
+        for (column, fn), start in zip(self.parts, self.starts.tolist()):
             for block in row_blocks(len(column), size) if len(column) else ():
                 texts = column.iloc[block].tolist()
-                yield [fn(text) for text in texts] if fn else texts
+                yield start + block.start, [fn(text) for text in texts] if fn else texts

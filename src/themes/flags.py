@@ -80,12 +80,10 @@ class FlagRules:
         held until the end cost ~0.7 GB for three million clauses; a string column is read a
         block of rows at a time, not made a Python string per clause at once)."""
         out = np.zeros((len(texts), len(FLAGS)), bool)
-        i = 0
-        for block in TextColumns.of(texts).blocks():
-            for text in block:
+        for start, block in TextColumns.of(texts).blocks():
+            for i, text in enumerate(block, start=start):
                 found = self.flags_of(text)
                 out[i] = [found[flag] for flag in FLAGS]
-                i += 1
         return pd.DataFrame(out, columns=list(FLAGS))
 
 

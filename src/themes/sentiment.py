@@ -160,7 +160,7 @@ class SentimentHead:
                 out.append(_logits(member, block))
         found = [np.vstack(blocks) for blocks in per_member]
         if columns is not None:
-            found.append(np.vstack([self.lexical.logits(block) for block in columns.blocks()]))
+            found.append(np.vstack([self.lexical.logits(block) for _, block in columns.blocks()]))
         return found
 
     def predict_proba(self, X: np.ndarray, *, texts: list[str] | pd.Series | TextColumns | None = None,

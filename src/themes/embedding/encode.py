@@ -27,13 +27,11 @@ def distinct_rows(texts: TextColumns) -> tuple[np.ndarray, np.ndarray, np.ndarra
     n = len(texts)
     hashes = np.empty((n, 2), np.uint64)
     lengths = np.empty(n, np.int32)
-    start = 0
-    for block in texts.blocks():
+    for start, block in texts.blocks():
         values = np.asarray(block, dtype=object)
         for j, key in enumerate(_HASH_KEYS):
             hashes[start:start + len(block), j] = pd.util.hash_array(values, hash_key=key, categorize=False)
         lengths[start:start + len(block)] = [len(t) for t in block]
-        start += len(block)
     # rows sorted by hash pair (lexsort is stable: a repeat's first row leads its run), runs
     # numbered; a column of hashes at a time, the positions as int32 where they fit: at four
     # million texts every per-row array counts

@@ -52,7 +52,6 @@ class Embed(Stage):
         texts = TextColumns((spans, mention_core), *state.clean_texts().parts)
         vectors, stats = embed_rows(texts, spec, batch_size=self.batch_size, use_cache=self.cache,
                                     progress=state.progress, dtype=self.dtype, store=self.store)
-        del texts
         if not self.keep_model:
             import gc
 

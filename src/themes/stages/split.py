@@ -25,8 +25,7 @@ class Split(Stage):
         # Python list of three million clauses (and the object arrays made from it) the stage
         # peaked 1.5 GB above its start at a million comments
         of, order, spans = [], [], []
-        start = 0
-        for texts in state.clean_texts().blocks():
+        for start, texts in state.clean_texts().blocks():
             comment, position, clauses = array("q"), array("q"), []
             for idx, text in enumerate(texts, start=start):
                 found = split_clauses(text, min_letters=self.min_letters, max_clauses=self.max_clauses) or [text]
@@ -36,7 +35,6 @@ class Split(Stage):
             of.append(np.frombuffer(comment, np.int64) if len(comment) else np.zeros(0, np.int64))
             order.append(np.frombuffer(position, np.int64) if len(position) else np.zeros(0, np.int64))
             spans.append(pd.Series(clauses, dtype="str"))
-            start += len(texts)
         rows = np.concatenate(of)
         state.mentions = pd.DataFrame({
             "comment": rows, "id": c["id"].array.take(rows), "order": np.concatenate(order),

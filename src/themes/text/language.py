@@ -67,15 +67,13 @@ def _probabilities(texts: TextColumns, backend: str, languages: tuple[str, ...],
                 return []
     else:
         raise ValueError(f"unknown language backend '{backend}' (py3langid or langdetect)")
-    start = 0
-    for block in texts.blocks():
+    for start, block in texts.blocks():
         counts = np.fromiter((letter_count(t) for t in block), np.int64, len(block))
         letters[start:start + len(block)] = counts
         for i in np.flatnonzero(counts >= min_letters):
             for lang, p in rank(block[i]):
                 if lang in column:
                     probs[start + i, column[lang]] = p
-        start += len(block)
     return probs, letters
 
 
