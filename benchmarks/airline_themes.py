@@ -29,7 +29,8 @@ def main() -> None:
     parser.add_argument("--cold", action="store_true", help="start from an empty embedding cache")
     args = parser.parse_args()
     if args.cold:
-        os.environ["THEMES_CACHE_DIR"] = tempfile.mkdtemp(prefix="themes-bench-")
+        cold = tempfile.TemporaryDirectory(prefix="themes-bench-")  # removed when the benchmark exits
+        os.environ["THEMES_CACHE_DIR"] = cold.name
     import themes
 
     shared = need_shared()

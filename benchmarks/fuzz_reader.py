@@ -19,7 +19,8 @@ with atheris.instrument_imports():
     from themes.errors import ThemesError
     from themes.io.read import read_table
 
-FOLDER = tempfile.mkdtemp(prefix="themes-fuzz-")
+_SCRATCH = tempfile.TemporaryDirectory(prefix="themes-fuzz-")  # removed when the fuzzer exits
+FOLDER = _SCRATCH.name
 SUFFIXES = [".csv", ".tsv", ".json", ".jsonl", ".xlsx", ".parquet"]
 
 

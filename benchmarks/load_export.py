@@ -43,12 +43,13 @@ def main() -> None:
 
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        path = Path(tempfile.mkdtemp(prefix="themes-load-")) / "export.csv"
-        synthetic_export(n).to_csv(path, index=False)
-        out = subprocess.run([sys.executable, __file__, "--child", str(path)], check=True, capture_output=True,
-                             text=True, cwd=Path(__file__).parent).stdout
-        rows.append({"comments": n, "file_mb": round(path.stat().st_size / 2**20), **json.loads(out.splitlines()[-1])})
-        path.unlink()
+        with tempfile.TemporaryDirectory(prefix="themes-load-") as scratch:
+            path = Path(scratch) / "export.csv"
+            synthetic_export(n).to_csv(path, index=False)
+            out = subprocess.run([sys.executable, __file__, "--child", str(path)], check=True, capture_output=True,
+                                 text=True, cwd=Path(__file__).parent).stdout
+            rows.append({"comments": n, "file_mb": round(path.stat().st_size / 2**20),
+                         **json.loads(out.splitlines()[-1])})
     print(pd.DataFrame(rows).to_string(index=False))
 
 

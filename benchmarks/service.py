@@ -73,7 +73,8 @@ def main() -> None:
 
     import themes
 
-    work = Path(tempfile.mkdtemp(prefix="themes-bench-service-"))
+    scratch = tempfile.TemporaryDirectory(prefix="themes-bench-service-")  # removed when the benchmark exits
+    work = Path(scratch.name)
     themes.analyze(ROOT / "examples" / "feedback.csv").save_model(work / "models" / "sample")
     texts = pd.read_csv(ROOT / "examples" / "feedback.csv")["comment"].dropna().astype(str).tolist()
     port = free_port()
