@@ -232,3 +232,45 @@ def test_sub_themes_fold_under_their_parent(browser, tmp_path):
     assert page.locator("#theme-table tbody tr.child:visible").count() == 2
     assert errors == []
     page.close()
+
+
+def _page_data(path: Path) -> dict:
+    html = path.read_text(encoding="utf-8")
+    return json.loads(re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)[1])
+
+
+def test_the_page_holds_every_comment_whatever_the_chunks_comments_csv_is_read_in(tmp_path, monkeypatch):
+    from themes.report import data as report_data
+
+    synthetic_output(tmp_path, 1000)
+    comments = pd.read_csv(tmp_path / "comments.csv", keep_default_na=False, dtype=str)
+    comments.loc[[3, 500], "score"] = ""
+    comments.loc[[4, 999], "language"] = ""
+    comments.loc[5, "sentiment"] = ""
+    comments["subthemes"] = np.where(np.arange(1000) % 3 == 0, "t01.1", "")
+    comments.to_csv(tmp_path / "comments.csv", index=False)
+    pd.DataFrame({"segment": ["channel"], "value": ["web"], "theme_id": ["t01"]}).to_csv(
+        tmp_path / "segments.csv", index=False)
+    themes = pd.read_csv(tmp_path / "themes.csv", keep_default_na=False, dtype=str)
+    pd.concat([themes, themes.head(1).assign(theme_id="t01.1", parent_id="t01")]).to_csv(
+        tmp_path / "themes.csv", index=False)
+    whole = render_html(tmp_path).read_bytes()
+    monkeypatch.setattr(report_data, "CHUNK_ROWS", 7)
+    assert render_html(tmp_path).read_bytes() == whole
+
+    data = _page_data(tmp_path / "report.html")
+    ids = [*themes["theme_id"].tolist(), "t01.1"]
+    per = data["comments"]
+    assert per["themes"] == [[ids.index(x) for x in f"{a};{b}".split(";") if x] for a, b in
+                             zip(comments["themes"], comments["subthemes"])]
+    assert [data["langs"][c] if c >= 0 else "" for c in per["lang"]] == comments["language"].tolist()
+    assert data["langs"] == sorted(set(comments["language"]) - {""})
+    assert [data["periods"][c] for c in per["period"]] == comments["period"].tolist()
+    bands = {s: (1.0 if int(s) >= 9 else 0.0 if int(s) >= 7 else -1.0) for s in map(str, range(11))}
+    assert per["value"] == [bands.get(s) for s in comments["score"]]
+    assert per["sent"] == [round(float(s), 2) if s else None for s in comments["sentiment"]]
+    channel = data["segments"]["channel"]
+    assert [channel["values"][c] for c in channel["codes"]] == comments["channel"].tolist()
+    assert [q["c"] for q in data["quotes"]] == list(range(1000))  # every comment, at this size
+    assert [q["t"] for q in data["quotes"]] == [t[:600] for t in comments["text"]]
+    assert data["quotes"][4]["l"] == "" and data["quotes"][3]["s"] is None and data["quotes"][6]["l"]

@@ -4,6 +4,7 @@ all rendered from the tables a run saved (``themes report OUT_DIR`` re-renders t
 from __future__ import annotations
 
 import json
+import secrets
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ..errors import ThemesError
 from ..io.write import spreadsheet_safe
 from .data import report_data
 from .i18n import LOCALES, TEXT
+from .page_json import write_htmlsafe_json
 
 
 def _template_text(name: str) -> str:
@@ -32,13 +34,18 @@ def render_html(folder: str | Path, *, language: str = "en") -> Path:
     data = report_data(folder)
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = env.from_string(_template_text("report.html.j2"))
+    marker = f"\x00report-data-{secrets.token_hex(8)}\x00"
     html = template.render(
-        data=data, t=TEXT[language], lang=language, locale=LOCALES[language], version=__version__,
+        data_json=Markup(marker), t=TEXT[language], lang=language, locale=LOCALES[language], version=__version__,
         source=data["summary"]["source"],
         css=Markup(_template_text("report.css")), js=Markup(_template_text("report.js")),
     )
+    before, after = html.split(marker)
     path = folder / "report.html"
-    path.write_text(html, encoding="utf-8")
+    with path.open("w", encoding="utf-8") as handle:  # the data written into the page as it is encoded
+        handle.write(before)
+        write_htmlsafe_json(data, handle)
+        handle.write(after)
     return path
 
 

@@ -1,6 +1,7 @@
 """The report's data, built from the tables a run saved (so `themes report DIR` and
 `themes analyze` render the same page). Per-comment data is columnar and coded with small
-integers so that 100k comments stay within a few MB; quotes are sampled per theme."""
+integers, read a chunk of comments.csv at a time into arrays (``PerComment``) that the page's
+JSON is written from; quotes are sampled per theme."""
 
 from __future__ import annotations
 
@@ -11,38 +12,57 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics
-from ..blocks import shared_values
 from ..errors import ThemesError
 from ..flags import FLAGS
+from .page_json import PerComment
+
+# rows of comments.csv read at once: 20,000 rows' cells are ~20 MB of Python strings (100,000 made the
+# page's peak +280 MB at a million comments, 20,000 +190 MB, 10,000 +160 MB at the same speed)
+CHUNK_ROWS = 20_000
 
 
-def _read(folder: Path, name: str, columns: set[str] | None = None) -> pd.DataFrame | None:
-    """A saved table as strings (only ``columns`` of it, when given), or None when it is absent."""
+def _read(folder: Path, name: str) -> pd.DataFrame | None:
+    """A saved table as strings, or None when it is absent."""
     path = folder / name
-    if not path.exists():
-        return None
-    return pd.read_csv(path, keep_default_na=False, dtype=str, usecols=(lambda c: c in columns) if columns else None)
+    return pd.read_csv(path, keep_default_na=False, dtype=str) if path.exists() else None
 
 
-# what the page reads of each comment; the texts only for the quotes, in a second pass (read whole
-# beside the run's own tables, comments.csv's every column was the peak of a million comments' run)
+# what the page reads of each comment; the texts only for the quotes, in a second pass
 COMMENT_FIELDS = {"score", "period", "language", "primary_theme", "themes", "subthemes", "sentiment", "date"}
 
 
-def _texts_of(path: Path, rows: list[int], chunk_rows: int = 100_000) -> list[str]:
+def _chunks(path: Path, columns: set[str]) -> pd.io.parsers.TextFileReader:
+    return pd.read_csv(path, keep_default_na=False, dtype=str, usecols=lambda c: c in columns, chunksize=CHUNK_ROWS)
+
+
+def _texts_of(path: Path, rows: list[int]) -> list[str]:
     """The texts of ``rows`` (sorted positions) of a comments.csv, read a chunk of rows at a time."""
     wanted, texts, start = np.asarray(rows, np.int64), [], 0
-    for chunk in pd.read_csv(path, keep_default_na=False, dtype=str, usecols=["text"], chunksize=chunk_rows):
+    for chunk in _chunks(path, {"text"}):
         inside = wanted[(wanted >= start) & (wanted < start + len(chunk))] - start
         texts.extend(chunk["text"].iloc[inside].tolist())
         start += len(chunk)
     return texts
 
 
-def _codes(series: pd.Series) -> tuple[list[int], list[str]]:
-    values = sorted(set(series) - {""})
-    index = {v: i for i, v in enumerate(values)}
-    return [index.get(v, -1) for v in series], values
+class _Codes:
+    """A low-cardinality column coded as it is read, a chunk at a time: values numbered as first
+    seen, then renumbered in sorted order, "" as -1 (the page lists the values sorted)."""
+
+    def __init__(self):
+        self.seen: dict[str, int] = {}
+        self.parts: list[np.ndarray] = []
+
+    def add(self, values: pd.Series) -> None:
+        codes, uniques = pd.factorize(values)
+        ids = np.array([self.seen.setdefault(v, len(self.seen)) for v in uniques], np.int32)
+        self.parts.append(ids[codes] if len(ids) else np.empty(0, np.int32))
+
+    def finish(self) -> tuple[np.ndarray, list[str]]:
+        values = sorted(set(self.seen) - {""})
+        order = {v: i for i, v in enumerate(values)}
+        renumber = np.array([order.get(v, -1) for v in self.seen] or [-1], np.int32)
+        return renumber[np.concatenate(self.parts)], values
 
 
 def _num(value, digits: int = 2):
@@ -53,41 +73,69 @@ def _num(value, digits: int = 2):
     return None if np.isnan(x) else round(x, digits)
 
 
+class _Comments:
+    """What the page needs of every comment, read from comments.csv a chunk at a time."""
+
+    def __init__(self, path: Path, theme_ids: list[str], segment_columns: list[str]):
+        index = {t: i for i, t in enumerate(theme_ids)}
+        codes = {c: _Codes() for c in ("period", "language", *segment_columns)}
+        scores, sentiment, primary, offsets, items = [], [], [], [np.zeros(1, np.int64)], []
+        self.n, dates = 0, []
+        for chunk in _chunks(path, COMMENT_FIELDS | set(segment_columns)):
+            self.n += len(chunk)
+            for column, coded in codes.items():
+                if column in chunk:
+                    coded.add(chunk[column])
+            scores.append(pd.to_numeric(chunk["score"], errors="coerce").to_numpy(float))
+            sentiment.append(np.array([_num(s) for s in chunk["sentiment"]], float))
+            primary.append(np.array([index.get(t, -1) for t in chunk["primary_theme"]], np.int32))
+            # top-level themes and sub-themes, so filtered figures are recomputed for both
+            subthemes = chunk["subthemes"] if "subthemes" in chunk else pd.Series("", chunk.index)
+            lists = [[index[x] for x in f"{ts};{subs}".split(";") if x in index]
+                     for ts, subs in zip(chunk["themes"], subthemes)]
+            offsets.append(offsets[-1][-1] + np.cumsum([len(x) for x in lists], dtype=np.int64))
+            items.append(np.fromiter((i for x in lists for i in x), np.int32))
+            if "date" in chunk:
+                parsed = pd.to_datetime(chunk["date"], errors="coerce")
+                dates += [parsed.min(), parsed.max()] if parsed.notna().any() else []
+        # (a file of only a header still gives one, empty, chunk)
+        self.scores, self.sentiment, self.primary = map(np.concatenate, (scores, sentiment, primary))
+        self.offsets, self.items = np.concatenate(offsets), np.concatenate(items)
+        self.codes = {column: coded.finish() for column, coded in codes.items() if coded.parts}
+        self.first_date, self.last_date = (min(dates), max(dates)) if dates else (None, None)
+
+
 def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int = 40, seed: int = 42) -> dict:
     folder = Path(folder)
     summary_path = folder / "summary.json"
     themes, segment_rows = _read(folder, "themes.csv"), _read(folder, "segments.csv")
     segment_columns = list(dict.fromkeys(segment_rows["segment"])) if segment_rows is not None else []
-    comments = _read(folder, "comments.csv", COMMENT_FIELDS | set(segment_columns))
-    if comments is None or themes is None or not summary_path.exists():
+    comments_path = folder / "comments.csv"
+    if not comments_path.exists() or themes is None or not summary_path.exists():
         raise ThemesError(f"{folder}: not an output folder of `themes analyze` (needs comments.csv, "
                           "themes.csv, summary.json)")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     scale = metrics.get_scale((summary.get("scale") or {}).get("name", "nps"))
     theme_ids = themes["theme_id"].tolist()
-    index = {t: i for i, t in enumerate(theme_ids)}
-    scores = pd.to_numeric(comments["score"], errors="coerce")
-    values = scale.values(scores.to_numpy())
-    period_codes, periods = _codes(comments["period"]) if "period" in comments else ([-1] * len(comments), [])
-    lang_codes, langs = _codes(comments["language"])
-    segments = {}
-    for column in segment_columns:
-        if column in comments:
-            codes, names = _codes(comments[column])
-            segments[column] = {"codes": codes, "values": names}
+    comments = _Comments(comments_path, theme_ids, segment_columns)
+    none = (np.full(comments.n, -1, np.int32), [])
+    period_codes, periods = comments.codes.get("period", none)
+    lang_codes, langs = comments.codes.get("language", none)
+    segments = {column: {"codes": PerComment.codes(codes), "values": names}
+                for column, (codes, names) in comments.codes.items() if column in segment_columns}
 
     rng = np.random.default_rng(seed)
     quote_rows: list[int] = []
-    if len(comments) <= max_quotes:
-        quote_rows = list(range(len(comments)))
+    if comments.n <= max_quotes:
+        quote_rows = list(range(comments.n))
     else:  # a sample per theme (by primary theme), so every theme has quotes to read
-        primary = shared_values(comments["primary_theme"])
-        for theme in theme_ids:
-            rows = np.flatnonzero(primary == theme)
+        for j in range(len(theme_ids)):
+            rows = np.flatnonzero(comments.primary == j)
             quote_rows.extend(rng.choice(rows, min(quotes_per_theme, len(rows)), replace=False).tolist())
         quote_rows = sorted(set(quote_rows))
-    quotes = [{"c": int(i), "t": text[:600], "s": _num(scores.iat[i], 1), "l": comments["language"].iat[i]}
-              for i, text in zip(quote_rows, _texts_of(folder / "comments.csv", quote_rows))]
+    quotes = [{"c": int(i), "t": text[:600], "s": _num(comments.scores[i], 1),
+               "l": langs[lang_codes[i]] if lang_codes[i] >= 0 else ""}
+              for i, text in zip(quote_rows, _texts_of(comments_path, quote_rows))]
 
     period_rows = _read(folder, "periods.csv")
     change = None
@@ -102,14 +150,13 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
         hits = segment_rows[segment_rows["over_represented"] == "True"]
         for row in hits.itertuples():
             over.setdefault(row.theme_id, []).append(f"{row.segment}: {row.value} (×{row.lift})")
-    dates = pd.to_datetime(comments["date"], errors="coerce") if "date" in comments else pd.Series(dtype=float)
 
     return {
         "scale": {"name": scale.name, "unit": scale.unit, "factor": scale.factor},
         "summary": {
             "metric": summary.get("nps"), "counts": summary.get("counts"), "languages": summary.get("languages"),
-            "first_date": dates.min().strftime("%Y-%m-%d") if dates.notna().any() else None,
-            "last_date": dates.max().strftime("%Y-%m-%d") if dates.notna().any() else None,
+            "first_date": comments.first_date.strftime("%Y-%m-%d") if comments.first_date is not None else None,
+            "last_date": comments.last_date.strftime("%Y-%m-%d") if comments.last_date is not None else None,
             "change": change, "impact_basis": (summary.get("impact") or {}).get("basis"),
             "source": ", ".join(summary.get("inputs", {})),
         },
@@ -124,12 +171,10 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
             "flags": {f: _num(t[f"{f}_share"], 3) for f in FLAGS if pd.notna(t.get(f"{f}_share"))},
         } for t in themes.to_dict("records")],
         "comments": {
-            # top-level themes and sub-themes, so filtered figures are recomputed for both
-            "themes": [[index[x] for x in f"{ts};{subs}".split(";") if x in index] for ts, subs in
-                       zip(comments["themes"], comments.get("subthemes", pd.Series("", comments.index)))],
-            "value": [None if np.isnan(v) else float(v) for v in values],
-            "sent": [_num(s) for s in comments["sentiment"]],
-            "period": period_codes, "lang": lang_codes,
+            "themes": PerComment.lists(comments.offsets, comments.items),
+            "value": PerComment.numbers(scale.values(comments.scores)),
+            "sent": PerComment.numbers(comments.sentiment),
+            "period": PerComment.codes(period_codes), "lang": PerComment.codes(lang_codes),
         },
         "periods": periods, "langs": langs, "segments": segments, "quotes": quotes,
     }
