@@ -81,13 +81,13 @@ def test_bootstrap_in_blocks_gives_the_draws_of_one_block(monkeypatch, estimate)
     member = rng.random((3000, 6)) < 0.25
     values = np.where(rng.random(3000) < 0.1, np.nan, rng.choice([-1.0, 0.0, 1.0], 3000))
     found = {}
-    for size in (1000, 7, 1):
-        monkeypatch.setattr(themes.impact, "DRAWS_PER_BLOCK", size)
+    for size in (10**9, 1500, 1):  # all draws at once; a few; one a block (the floor)
+        monkeypatch.setattr(themes.impact, "DRAW_CELLS_PER_BLOCK", size)
         found[size] = estimate(values, member, n_boot=101)
-    for size in (7, 1):
+    for size in (1500, 1):
         for field in ("impact", "low", "high", "p_value"):
-            np.testing.assert_array_equal(getattr(found[size], field), getattr(found[1000], field))
-    assert np.isfinite(found[1000].low).all() and (found[1000].low < found[1000].high).all()
+            np.testing.assert_array_equal(getattr(found[size], field), getattr(found[10**9], field))
+    assert np.isfinite(found[10**9].low).all() and (found[10**9].low < found[10**9].high).all()
     empty = estimate(values, member, n_boot=0)
     assert np.isnan(empty.low).all() and np.isfinite(empty.impact).all()
 

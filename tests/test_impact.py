@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from themes import metrics
@@ -77,3 +78,24 @@ def test_packed_cells_are_the_distinct_float_rows_in_their_order(n_themes):
     value, cell_member, cell_counts = _cells(values, member)
     assert np.array_equal(value, rows[:, 0]) and np.array_equal(cell_member, rows[:, 1:])
     assert np.array_equal(cell_counts, counts) and cell_counts.sum() == keep.sum()
+
+
+def test_membership_made_a_block_of_rows_at_a_time_is_each_comments_themes(monkeypatch):
+    """The impact stage's membership matrix: a comment mentions its primary theme and the theme of
+    each of its clauses; ids outside the level ("" for none, other levels') are left out."""
+    from themes.blocks import row_blocks
+    from themes.stages import impact as stage
+
+    rng = np.random.default_rng(4)
+    n, ids = 40, ["a", "b", "c"]
+    primary = pd.Series(rng.choice(["a", "b", "c", "", "x.1"], n), index=np.arange(100, 100 + n), dtype="str")
+    comment = pd.Series(rng.integers(0, n, 130))
+    theme = pd.Series(rng.choice(["a", "b", "c", "", "x.1"], 130), dtype="str")
+    expected = np.zeros((n, 3), bool)
+    for row, t in [*zip(comment, theme), *enumerate(primary)]:
+        if t in ids:
+            expected[row, ids.index(t)] = True
+    monkeypatch.setattr(stage, "row_blocks", lambda size: row_blocks(size, 7))
+    member = stage._membership(n, primary, comment, theme, ids)
+    np.testing.assert_array_equal(member, expected)
+    assert expected.any() and not expected.all()

@@ -84,20 +84,25 @@ def _loo(weights: np.ndarray, value: np.ndarray, member: np.ndarray, factor: flo
     return impact, with_, without
 
 
-DRAWS_PER_BLOCK = 50  # bootstrap draws held at once: a (draws x cells) matrix, and cells grow with N
+# bootstrap draws held at once: a (draws x cells) matrix of at most this many entries (8 MB as
+# float64; each block's statistic makes a few such). Cells grow with N: a million comments on 28
+# sub-themes made 129,000 cells, and 50 draws at a time (the earlier fixed block) 0.2 GB.
+DRAW_CELLS_PER_BLOCK = 1_000_000
 
 
 def _resample(values: np.ndarray, member: np.ndarray, n_boot: int, seed: int):
     """The scored comments as cells, and the bootstrap draws of the cell counts as an iterator of
-    blocks of DRAWS_PER_BLOCK draws; None if no scores. (All 1,000 draws at once took 2 GB at
-    100,000 comments; the blocks are the same draws, the generator's stream read row by row.)"""
+    blocks of draws (DRAW_CELLS_PER_BLOCK entries at most; one draw at least); None if no scores.
+    (All 1,000 draws at once took 2 GB at 100,000 comments; the blocks are the same draws, the
+    generator's stream read row by row, whatever their size.)"""
     value, cell_member, counts = _cells(np.asarray(values, float), member.astype(bool))
     if counts.size == 0:
         return None
     total = int(counts.sum())
     rng = np.random.default_rng(seed)
-    draws = (rng.multinomial(total, counts / total, size=min(DRAWS_PER_BLOCK, n_boot - start)).astype(float)
-             for start in range(0, n_boot, DRAWS_PER_BLOCK))
+    per_block = max(1, DRAW_CELLS_PER_BLOCK // counts.size)
+    draws = (rng.multinomial(total, counts / total, size=min(per_block, n_boot - start)).astype(float)
+             for start in range(0, n_boot, per_block))
     return value, cell_member, counts, draws
 
 

@@ -46,12 +46,15 @@ def _membership(n: int, primary: pd.Series, mention_comment: pd.Series, mention_
     each of its clauses (ids not in ``ids``, such as "" for no sub-theme, are ignored)."""
     col = {t: i for i, t in enumerate(ids)}
     member = np.zeros((n, len(ids)), dtype=bool)
-    for comment, theme in ((mention_comment.to_numpy(), mention_theme), (np.arange(len(primary)), primary)):
-        # by the column's few distinct ids, not a Python string per row (three million mentions)
-        codes, found = pd.factorize(theme, use_na_sentinel=False)
-        rows = np.array([col.get(t, -1) for t in found], np.int64)[codes] if len(found) else codes
-        known = rows >= 0
-        member[comment[known], rows[known]] = True
+    for comment, theme in ((mention_comment, mention_theme), (None, primary)):
+        # a block of rows at a time, by the block's few distinct ids: whole, three million
+        # mentions' codes, rows and positions were ~0.2 GB at once
+        for block in row_blocks(len(theme)):
+            codes, found = pd.factorize(theme.iloc[block], use_na_sentinel=False)
+            rows = np.array([col.get(t, -1) for t in found], np.int64)[codes] if len(found) else codes
+            where = comment.iloc[block].to_numpy() if comment is not None else np.arange(block.start, block.stop)
+            known = rows >= 0
+            member[where[known], rows[known]] = True
     return member
 
 
