@@ -106,6 +106,8 @@ class _Comments:
 
 
 def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int = 40, seed: int = 42) -> dict:
+    """The page's data from an output folder; its per-comment lists are ``PerComment`` arrays, which
+    ``page_json.write_htmlsafe_json`` writes into the page."""
     folder = Path(folder)
     summary_path = folder / "summary.json"
     themes, segment_rows = _read(folder, "themes.csv"), _read(folder, "segments.csv")
