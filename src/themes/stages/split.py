@@ -32,8 +32,8 @@ class Split(Stage):
                 clauses.extend(found)
                 comment.extend([idx] * len(found))
                 position.extend(range(len(found)))
-            of.append(np.frombuffer(comment, np.int64) if len(comment) else np.zeros(0, np.int64))
-            order.append(np.frombuffer(position, np.int64) if len(position) else np.zeros(0, np.int64))
+            of.append(np.array(comment, np.int64))
+            order.append(np.array(position, np.int64))
             spans.append(pd.Series(clauses, dtype="str"))
         rows = np.concatenate(of)
         state.mentions = pd.DataFrame({
