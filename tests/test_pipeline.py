@@ -88,7 +88,6 @@ def test_text_stages_give_the_same_tables_whatever_the_row_blocks(monkeypatch, s
     whole = run()
     monkeypatch.setattr(blocks, "BLOCK_ROWS", 7)
     monkeypatch.setattr(blocks.row_blocks, "__defaults__", (7,))
-    monkeypatch.setattr(blocks.map_strings, "__defaults__", (7,))
     parts = run()
     assert len(blocks.row_blocks(600)) == 86 and len(whole.mentions) > 600
     pd.testing.assert_frame_equal(parts.comments, whole.comments)

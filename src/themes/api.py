@@ -248,9 +248,9 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             run_pipeline(state, cfg)
 
     if mask:
-        # masked in the pipeline's own tables, a block at a time, so each unmasked column is let go
-        # as its masked one is made: held next to each other to the end, at a million comments
-        # the two copies of the texts and clauses were the run's peak
+        # masked in the pipeline's own tables; the texts masking leaves alone keep their memory
+        # (map_strings), so the unmasked and masked columns are not two copies: at a million
+        # comments those two copies of the texts and clauses were the run's peak
         state.comments = state.comments.assign(text=map_strings(state.comments["text"], mask_pii))
         state.mentions = state.mentions.assign(span=map_strings(state.mentions["span"], mask_pii))
     c = state.comments

@@ -4,12 +4,16 @@ export; and ranges of rows gathered without a Python loop."""
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 BLOCK_ROWS = 65536
+# unchanged rows shorter than this between changed ones are copied with them (bounds the chunks)
+MIN_SHARED_ROWS = 64
 
 
 def row_blocks(n: int, size: int = BLOCK_ROWS) -> list[slice]:
@@ -34,11 +38,47 @@ def shared_values(column: pd.Series) -> np.ndarray:
     return np.asarray(values, dtype=object)[codes]
 
 
-def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS) -> pd.Series:
+def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS,
+                min_shared: int = MIN_SHARED_ROWS) -> pd.Series:
     """``fn`` of every string of ``column`` as a string column on the same index, made a block
-    at a time: mapped whole, three million clauses were a Python string each."""
-    return pd.concat([pd.Series(texts, dtype="str") for _, texts in TextColumns((column, fn)).blocks(size)],
-                     ignore_index=True).set_axis(column.index)
+    at a time (mapped whole, three million clauses were a Python string each). The rows ``fn``
+    leaves as they are keep sharing ``column``'s memory: only runs of changed rows, with gaps of
+    fewer than ``min_shared`` unchanged rows between them, are copied. Masking changes one text in
+    hundreds, so the masked column costs next to nothing beside the unmasked one (a copy of every
+    text was the peak of a million-comment run)."""
+    column = column.astype("str")  # no copy when it is one already
+    arrow = pa.chunked_array(column)  # the column's own Arrow buffers (no copy)
+    pieces: list[pa.Array] = []
+    for block in row_blocks(len(column), size):
+        texts = column.iloc[block].tolist()
+        mapped = [fn(text) for text in texts]
+        changed = np.flatnonzero(np.fromiter(map(operator.ne, texts, mapped), bool, len(texts)))
+        for start, stop, copy in changed_runs(changed, len(texts), min_shared):
+            if copy:
+                pieces.append(pa.array(mapped[start:stop], type=arrow.type))
+            else:
+                pieces.extend(arrow.slice(block.start + start, stop - start).chunks)
+    return pd.Series(pa.chunked_array(pieces, type=arrow.type), dtype="str", index=column.index)
+
+
+def changed_runs(changed: np.ndarray, n: int, min_shared: int) -> list[tuple[int, int, bool]]:
+    """(start, stop, changed) spans covering rows 0..n: runs of the sorted ``changed`` rows, joined
+    across gaps shorter than ``min_shared`` (so there are at most ~2n/min_shared spans), and the
+    unchanged rows between them."""
+    if not len(changed):
+        return [(0, n, False)]
+    breaks = np.flatnonzero(np.diff(changed) > min_shared)
+    starts = changed[np.r_[0, breaks + 1]].tolist()
+    stops = (changed[np.r_[breaks, len(changed) - 1]] + 1).tolist()
+    spans, position = [], 0
+    for start, stop in zip(starts, stops):
+        if start > position:
+            spans.append((position, start, False))
+        spans.append((start, stop, True))
+        position = stop
+    if position < n:
+        spans.append((position, n, False))
+    return spans
 
 
 class TextColumns:
