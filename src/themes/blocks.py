@@ -12,7 +12,8 @@ import pandas as pd
 import pyarrow as pa
 
 BLOCK_ROWS = 65536
-# unchanged rows shorter than this between changed ones are copied with them (bounds the chunks)
+# map_strings: a run of unchanged rows shorter than this between changed ones is copied with
+# them rather than shared (so a column has at most ~2 chunks per this many rows)
 MIN_SHARED_ROWS = 64
 
 
