@@ -50,15 +50,14 @@ def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_R
     column = column.astype("str")  # no copy when it is one already
     arrow = pa.chunked_array(column)  # the column's own Arrow buffers (no copy)
     pieces: list[pa.Array] = []
-    for block in row_blocks(len(column), size):
-        texts = column.iloc[block].tolist()
+    for first, texts in TextColumns.of(column).blocks(size):
         mapped = [fn(text) for text in texts]
         changed = np.flatnonzero(np.fromiter(map(operator.ne, texts, mapped), bool, len(texts)))
         for start, stop, copy in changed_runs(changed, len(texts), min_shared):
             if copy:
                 pieces.append(pa.array(mapped[start:stop], type=arrow.type))
             else:
-                pieces.extend(arrow.slice(block.start + start, stop - start).chunks)
+                pieces.extend(arrow.slice(first + start, stop - start).chunks)
     return pd.Series(pa.chunked_array(pieces, type=arrow.type), dtype="str", index=column.index)
 
 
