@@ -86,7 +86,7 @@ def take_column(column: pd.Series, rows: np.ndarray) -> pd.Series:
     """``column.iloc[rows]`` for positions ``rows``. An Arrow string column in many chunks (the
     clauses, made a block of comments at a time) is taken from a chunk at a time: Arrow's take of
     a chunked string column first copies every chunk into one, the whole column for each batch of
-    rows (+270 MB, and ~0.2 s a batch, for a million comments' clauses)."""
+    rows (+236 MB at the embed stage's peak, and ~0.2 s a batch, for a million comments' clauses)."""
     arrow = pa.chunked_array(column) if isinstance(column.dtype, pd.StringDtype) \
         and column.dtype.storage == "pyarrow" else None  # no copy: the column's own buffers
     if arrow is None or arrow.num_chunks < 2:
