@@ -15,6 +15,7 @@ from themes.testing import MIXED_TEXTS as TEXTS
 pytestmark = pytest.mark.model
 
 
+@pytest.mark.slow  # distils the static model from e5 at first use
 def test_static_model_is_e5s_own_token_vectors_weighted_averaged_and_mapped():
     import torch
 
@@ -47,6 +48,7 @@ def test_static_model_is_e5s_own_token_vectors_weighted_averaged_and_mapped():
     assert (e5 * model.encode(TEXTS, normalize_embeddings=True)).sum(axis=1).mean() > 0.9
 
 
+@pytest.mark.slow  # distils the static model from e5 at first use
 def test_scale_pipeline_finds_the_planted_themes(sample_rows):
     import pandas as pd
 
@@ -87,6 +89,7 @@ def test_float16_vectors_give_the_run_of_float32_vectors(sample_rows):
         themes.analyze(frame, text="comment", config=config)
 
 
+@pytest.mark.slow  # distils the static model from e5 at first use
 def test_a_saved_theme_model_is_applied_only_to_vectors_of_its_own_space(sample_rows, tmp_path):
     """A theme model fitted on e5's vectors applied to the static model's (or the reverse) would
     put comments in the wrong themes without a word: it is refused, and says why."""

@@ -174,7 +174,8 @@ def test_what_fits_no_theme_goes_to_other_and_the_share_is_capped():
 
 def test_results_do_not_depend_on_the_row_blocks_that_bound_memory(monkeypatch):
     """fit and assign work through rows in blocks (memory bounded by the block, not the export);
-    the block size must not change a single assignment or similarity."""
+    the block size must not change a single assignment, and similarities only in float32's last
+    bits (BLAS sums a block in another order)."""
     import themes.theme_model as tm
     from themes.blocks import row_blocks
 
@@ -189,8 +190,9 @@ def test_results_do_not_depend_on_the_row_blocks_that_bound_memory(monkeypatch):
     got = small.assign(X, langs)
     assert len(row_blocks(3000, 137)) == 22
     assert (got.theme_id == expected.theme_id).all() and (got.subtheme_id == expected.subtheme_id).all()
-    assert np.array_equal(got.similarity, expected.similarity)
-    assert np.array_equal(small.centroids_, whole.centroids_) and small.other_floor_ == whole.other_floor_
+    assert np.allclose(got.similarity, expected.similarity, atol=1e-6)
+    assert np.allclose(small.centroids_, whole.centroids_, atol=1e-6)
+    assert small.other_floor_ == pytest.approx(whole.other_floor_, abs=1e-6)
 
 
 def test_shared_rows_give_what_the_expanded_matrix_gives():
@@ -204,6 +206,6 @@ def test_shared_rows_give_what_the_expanded_matrix_gives():
     shared, dense = SharedRows(table, index), table[index]
     langs = langs[index]
     a, b = ThemeModel(seed=1).fit(shared, langs), ThemeModel(seed=1).fit(dense, langs)
-    assert np.array_equal(a.centroids_, b.centroids_) and a.sub_ids_ == b.sub_ids_
+    assert np.allclose(a.centroids_, b.centroids_, atol=1e-6) and a.sub_ids_ == b.sub_ids_
     got, expected = a.assign(shared, langs), b.assign(dense, langs)
-    assert (got.theme_id == expected.theme_id).all() and np.array_equal(got.similarity, expected.similarity)
+    assert (got.theme_id == expected.theme_id).all() and np.allclose(got.similarity, expected.similarity, atol=1e-6)

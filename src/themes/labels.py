@@ -162,7 +162,9 @@ def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, s
             if share_label_lang >= min_language_share else []
         words = words or pooled[t]
         label = " / ".join(show(k) for k in words[:label_words]) or "(no keywords)"
-        central = members[np.argsort(-similarity[members], kind="stable")]
+        # similarities equal to 4 decimals are a tie, broken by row order: the last float bits
+        # differ between engines and library versions, the quotes must not
+        central = members[np.argsort(-np.round(similarity[members], 4), kind="stable")]
         examples = _pick_examples(central, spans, langs, n_examples)
         out.append(ThemeLabel(
             label=label,
