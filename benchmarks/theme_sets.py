@@ -37,6 +37,32 @@ def semeval_restaurants() -> pd.DataFrame:
     return pd.DataFrame(rows).drop_duplicates("text").reset_index(drop=True)
 
 
+def semeval_polar() -> pd.DataFrame:
+    """SemEval-2014 restaurant sentences with one aspect category other than
+    anecdotes/miscellaneous and a positive or negative polarity (1,254): ``gold`` the category,
+    ``polarity`` its polarity. The gold categories carry NMI 0.037 with polarity."""
+    rows = []
+    folder = SHARED / "en_semeval_absa_2014_2016" / "ABSA-SemEval2014"
+    for name in ("Restaurants_Train_v2.xml", "Restaurants_Test_Data_phaseB.xml"):
+        for sentence in ET.parse(folder / name).getroot().iter("sentence"):
+            found = [(c.get("category"), c.get("polarity")) for c in sentence.iter("aspectCategory")]
+            if len({c for c, _ in found}) == 1:
+                rows.append({"text": sentence.findtext("text").strip(), "gold": found[0][0], "polarity": found[0][1]})
+    frame = pd.DataFrame(rows).drop_duplicates("text")
+    keep = (frame["gold"] != "anecdotes/miscellaneous") & frame["polarity"].isin(["positive", "negative"])
+    return frame[keep].reset_index(drop=True)
+
+
+def mams() -> pd.DataFrame:
+    """MAMS-ACSA test sentences (Apache-2.0): every sentence names two or more aspect categories,
+    usually with opposite polarities; ``aspects``: the categories, ';'-joined."""
+    rows = []
+    for sentence in ET.parse(SHARED / "en_mams_acsa" / "test.xml").getroot().iter("sentence"):
+        cats = sorted({c.get("category") for c in sentence.iter("aspectCategory")})
+        rows.append({"text": sentence.findtext("text").strip(), "aspects": ";".join(cats)})
+    return pd.DataFrame(rows).drop_duplicates("text").reset_index(drop=True)
+
+
 # banking77's intents grouped into the areas a bank's codeframe would have (written by the project)
 BANKING_AREAS = {
     "card delivery & activation": ["card_arrival", "card_delivery_estimate", "card_linking", "activate_my_card",

@@ -64,9 +64,18 @@ def _with_truth(result, sample_rows, single_only=True):
 
 
 def test_themes_recover_the_planted_ones(analysed, sample_rows):
+    """Themes are topics: two pairs of planted themes differ mostly in tone (easy checkout / the
+    app crashes, friendly staff / rude support), which the themes no longer split by, so the
+    agreement with the planted labels is lower than it was for mood clusters (0.79)."""
     result, _ = analysed
     c = _with_truth(result, sample_rows)
-    assert normalized_mutual_info_score(c["truth"], c["primary_theme"]) > 0.7
+    assert normalized_mutual_info_score(c["truth"], c["primary_theme"]) > 0.62
+    named = result.themes.set_index("theme_id")["label"]
+    # the planted problems that are one topic each land mostly in the theme named after it
+    for planted, name in (("app_crash", "App and website"), ("high_prices", "Prices and value"),
+                          ("delivery_delay", "Delivery and shipping"), ("rude_support", "Customer support")):
+        in_theme = c.loc[c["truth"] == planted, "primary_theme"].map(named)
+        assert (in_theme == name).mean() > 0.5, (planted, in_theme.value_counts().to_dict())
 
 
 def test_the_same_complaint_is_one_theme_in_every_language(analysed, sample_rows):

@@ -46,7 +46,7 @@ def test_a_pipeline_that_extends_another_keeps_its_stages_and_overrides_settings
     assert child.name == "child" and child.seed == 3
     assert child.stages == [("clean", {}), ("split", {"max_clauses": 5, "min_letters": 3})]
     # the bundled tiers are the default pipeline with another embedding (and, for scale, heads)
-    for tier, changed in (("fast", {"embed"}), ("scale", {"embed", "sentiment", "flags"})):
+    for tier, changed in (("fast", {"embed"}), ("scale", {"embed", "sentiment", "flags", "discover"})):
         stages = dict(load_config(tier).stages)
         assert list(stages) == list(default)
         assert {name for name in stages if stages[name] != default[name]} == changed

@@ -175,7 +175,7 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     started = time.perf_counter()
     model = state.options.get("theme_model")
     if model is None:
-        model = discover.fit(state.comment_vectors, languages, state.options)
+        model = discover.fit(state.comment_vectors, languages, state.options, state.embedding, state.clean_texts())
         model_future = client.scatter(model, broadcast=True)
         similarity = client.gather(client.map(_mention_similarity, futures, model=model_future, pure=False))
         discover.cap(model, np.concatenate(similarity))

@@ -31,7 +31,18 @@ How it works, and why:
    translation triples, benchmarks/themes_vs_bertopic.py.) ``fit_floor_`` (what the worst
    5% of the fitted rows reach) is looser: in a new export, comments below it are the
    material for candidate new themes.
+6. Topics, not tone (``tone``: each row's sentiment score, given to ``fit``). Sentence embeddings
+   carry the writer's mood as strongly as the topic, so clusters of raw embeddings are "food,
+   angry" and "food, delighted". The direction of the centred embeddings that follows the
+   sentiment score (least squares) is projected out before clustering and assigning, and saved
+   with the model, so new rows are assigned in the same space.
+7. One problem, one theme (``anchors``: the base codeframe's aspects embedded, ``themes.aspects``).
+   The Ward cut above gives fine clusters; each cluster whose centre (in the embedding space as
+   it is) is nearest to an aspect's anchor, clearly more than to the other aspects, joins that
+   aspect's theme: clusters of one aspect are merged into one top-level theme named after it,
+   and become its sub-themes. A cluster no aspect stands out for stays a theme of its own.
 Themes are numbered by size: t01 is the largest; its sub-themes t01.1, t01.2, ... likewise.
+Several centroid rows may share one theme id (a theme merged from clusters, or by themes.yaml).
 """
 
 from __future__ import annotations
@@ -112,7 +123,7 @@ class ThemeModel(BaseEstimator):
                  min_language_count: int = 20, sample_size: int = 20000, reduce_dims: int | None = 128,
                  refine_iter: int = 10,
                  max_subthemes: int = 6, min_subtheme_share: float = 0.1, other_fence: float = 1.5,
-                 seed: int = 42):
+                 anchor_z: float = 2.5, seed: int = 42):
         self.n_themes = n_themes
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -126,6 +137,7 @@ class ThemeModel(BaseEstimator):
         self.max_subthemes = max_subthemes
         self.min_subtheme_share = min_subtheme_share
         self.other_fence = other_fence
+        self.anchor_z = anchor_z
         self.seed = seed
 
     # ------------------------------------------------------------ centring
@@ -138,6 +150,9 @@ class ThemeModel(BaseEstimator):
                     out[mask] = X[mask] - mean
         elif self.center != "global":
             raise ThemesError(f"center must be 'language' or 'global', got '{self.center}'")
+        axis = getattr(self, "tone_axis_", None)
+        if axis is not None:
+            out -= np.outer(out @ axis, axis)
         return _normalise(out)
 
     def _fit_centering(self, X: np.ndarray | SharedRows, languages: np.ndarray) -> None:
@@ -151,15 +166,38 @@ class ThemeModel(BaseEstimator):
         self.global_mean_ = means.pop(None)
         self.language_means_ = means
 
+    def _fit_tone(self, Zs: np.ndarray, tone: np.ndarray | None) -> None:
+        """The unit direction of the centred rows ``Zs`` that follows ``tone`` (least squares), or
+        None without a tone that varies."""
+        self.tone_axis_ = None
+        if tone is None:
+            return
+        t = np.asarray(tone, np.float64)
+        known = np.isfinite(t)
+        if known.sum() < 3:
+            return
+        t = np.where(known, t - t[known].mean(), 0.0)  # a row without a tone adds nothing
+        axis = (Zs - Zs.mean(axis=0)).T.astype(np.float64) @ t
+        norm = np.linalg.norm(axis)
+        if norm > 1e-9:
+            self.tone_axis_ = (axis / norm).astype(np.float32)
+
     # ------------------------------------------------------------ fit
-    def fit(self, X, languages=None, y=None) -> ThemeModel:
+    def fit(self, X, languages=None, y=None, *, tone=None, anchors=None) -> ThemeModel:
+        """Fit on embeddings ``X`` (n, dim) with each row's language; ``tone``: each row's
+        sentiment score, whose direction is removed; ``anchors``: ``themes.aspects.Anchors`` in
+        the space of ``X``, the aspects fine clusters merge into (None: every cluster a theme)."""
         X, languages = _validate(X, languages, "ThemeModel.fit")
         if self.min_themes < 1 or self.max_themes < self.min_themes:
             raise ThemesError(f"need 1 <= min_themes <= max_themes, got {self.min_themes}..{self.max_themes}")
+        if tone is not None and len(tone) != X.shape[0]:
+            raise ThemesError(f"ThemeModel.fit: {X.shape[0]} embeddings but {len(tone)} tone values")
         self._fit_centering(X, languages)
         rng = np.random.default_rng(self.seed)
         n = X.shape[0]
         sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if n > self.sample_size else np.arange(n)
+        self.tone_axis_ = None
+        self._fit_tone(self._center(X[sample], languages[sample]), None if tone is None else np.asarray(tone)[sample])
         Zs = self._center(X[sample], languages[sample])  # centring is per row: the sample's rows of the whole
         Ps = self._reduce(Zs)
         k_range = [self.n_themes] if self.n_themes else list(range(self.min_themes, self.max_themes + 1))
@@ -174,12 +212,23 @@ class ThemeModel(BaseEstimator):
         labels = labels_by_k[k]
         centroids = _normalise(np.stack([Zs[labels == c].mean(axis=0) for c in np.unique(labels)]))
         centroids = _refine(Zs, centroids, self.refine_iter)
-        # number themes by size on all data, largest first; ids are stable once saved
+        if self.n_themes:  # a number of themes asked for is the number of themes: nothing merges
+            anchors = None
+        aspect_of = self._match_anchors(X[sample], (Zs @ centroids.T).argmax(axis=1), len(centroids), anchors)
+        # a theme per aspect matched and per cluster matched to none; numbered by size on all
+        # data, largest first (ids are stable once saved), a theme's clusters likewise
         sizes = np.bincount(self._nearest(X, languages, centroids)[0], minlength=len(centroids))
-        order = np.argsort(-sizes, kind="stable")
+        group = [a if a is not None else f"#{c}" for c, a in enumerate(aspect_of)]
+        group_size = {g: sizes[[c for c in range(len(group)) if group[c] == g]].sum() for g in set(group)}
+        ranked = sorted(group_size, key=lambda g: (-group_size[g], min(c for c in range(len(group)) if group[c] == g)))
+        theme_of = {g: f"t{i + 1:02d}" for i, g in enumerate(ranked)}
+        order = sorted(range(len(group)), key=lambda c: (ranked.index(group[c]), -sizes[c], c))
         self.centroids_ = centroids[order].astype(np.float32)
-        self.theme_ids_ = [f"t{i + 1:02d}" for i in range(len(order))]
-        self.n_themes_ = len(order)
+        self.theme_ids_ = [theme_of[group[c]] for c in order]
+        self.n_themes_ = len(ranked)
+        self.aspects_ = {theme_of[g]: g for g in ranked if not g.startswith("#")}
+        self.aspect_names_ = {a.id: dict(a.names) for a in anchors.aspects if a.id in self.aspects_.values()} \
+            if anchors is not None else {}
         self._fit_subthemes(Zs, Ps, (Zs @ self.centroids_.T).argmax(axis=1))
         best = self._nearest(X, languages, self.centroids_)[1]
         q1, q3 = np.quantile(best, [0.25, 0.75])
@@ -214,9 +263,52 @@ class ThemeModel(BaseEstimator):
         _, vectors = np.linalg.eigh(centred.T @ centred)
         return centred @ vectors[:, ::-1][:, : self.reduce_dims]
 
+    def _match_anchors(self, Xs, cluster: np.ndarray, n_clusters: int, anchors) -> list[str | None]:
+        """Per cluster, the aspect its centre is about, or None. Similarities of the mean of the
+        cluster's rows as embedded (anchors and comments share that space, not the centred one)
+        to each anchor, less each anchor's mean over the clusters, as z-scores across the anchors
+        (e5's cosines are compressed: a fixed cosine would mean something else for every model and
+        language). A cluster is clearly about its best aspect at z >= ``anchor_z``."""
+        if anchors is None or not len(anchors.vectors):
+            return [None] * n_clusters
+        if anchors.vectors.shape[1] != Xs.shape[1]:
+            raise ThemesError(f"aspect anchors are {anchors.vectors.shape[1]}-d but the embeddings "
+                              f"{Xs.shape[1]}-d (embedded with another model?)")
+        totals = np.zeros((n_clusters, Xs.shape[1]), np.float64)
+        for b in row_blocks(len(Xs)):
+            np.add.at(totals, cluster[b], np.asarray(Xs[b], np.float64))
+        sims = _normalise(totals) @ anchors.vectors.T.astype(np.float64)
+        # what sets a cluster apart from this export's other clusters: in airline tweets every
+        # cluster is near "flights", in a restaurant's reviews near "food"; without this the
+        # export's own domain swallows every cluster
+        sims -= sims.mean(axis=0, keepdims=True)
+        z = (sims - sims.mean(axis=1, keepdims=True)) / np.maximum(sims.std(axis=1, keepdims=True), 1e-12)
+        best = z.argmax(axis=1)
+        present = np.zeros(z.shape[1], bool)
+        present[best[z.max(axis=1) >= self.anchor_z]] = True
+        # a cluster that is not clearly about one aspect joins the nearest aspect that some
+        # cluster is clearly about, when that one still stands out (half the bar): in a
+        # restaurant's export a mixed "waited for the food" cluster goes to service, not to a
+        # delivery aspect no comment is about
+        z_present = np.where(present[None, :], z, -np.inf)
+        near = z_present.argmax(axis=1)
+        return [anchors.ids[near[c]] if z_present[c, near[c]] >= self.anchor_z / 2 else None
+                for c in range(n_clusters)]
+
     def _fit_subthemes(self, Zs: np.ndarray, Ps: np.ndarray, rows: np.ndarray) -> None:
+        """A theme merged from clusters has them as its sub-themes; a theme of one cluster is
+        split by Ward (below)."""
         subs, ids, parents = [], [], []
+        members_of: dict[str, list[int]] = {}
         for r, theme_id in enumerate(self.theme_ids_):
+            members_of.setdefault(theme_id, []).append(r)
+        for r, theme_id in enumerate(self.theme_ids_):
+            if len(members_of[theme_id]) > 1:
+                # numbered by size in the theme: the rows of a theme are ordered by size already
+                subs.append(self.centroids_[r])
+                ids.append(f"{theme_id}.{members_of[theme_id].index(r) + 1}")
+                parents.append(r)
+                continue
             members = Zs[rows == r]
             if self.max_subthemes < 2 or len(members) < 2 * self.min_theme_size:
                 continue
@@ -241,6 +333,12 @@ class ThemeModel(BaseEstimator):
         self.sub_centroids_ = np.stack(subs).astype(np.float32) if subs else np.zeros((0, dim), np.float32)
         self.sub_ids_ = ids
         self.sub_parent_ = np.asarray(parents, dtype=np.int64)
+
+    def theme_name(self, theme_id: str, language: str) -> str | None:
+        """The name of the aspect a theme is about, in ``language`` (English, else any, where the
+        aspect has no name in it); None for a theme discovered in the data."""
+        names = getattr(self, "aspect_names_", {}).get(getattr(self, "aspects_", {}).get(theme_id), {})
+        return names.get(language) or names.get("en") or next(iter(names.values()), None)
 
     def cap_other(self, best_similarity: np.ndarray, max_share: float) -> float:
         """Lower ``other_floor_`` so that at most ``max_share`` of these rows fall below it."""
@@ -309,12 +407,15 @@ class ThemeModel(BaseEstimator):
             np.zeros((0, self.centroids_.shape[1]), np.float32)
         np.save(folder / "language_means.npy", means.astype(np.float32), allow_pickle=False)
         np.save(folder / "sub_centroids.npy", self.sub_centroids_, allow_pickle=False)
+        if getattr(self, "tone_axis_", None) is not None:
+            np.save(folder / "tone_axis.npy", self.tone_axis_, allow_pickle=False)
         (folder / "theme_model.json").write_text(json.dumps({
             "format": FORMAT, "params": self.get_params(), "theme_ids": self.theme_ids_,
             "languages": langs, "selection": {str(k): v for k, v in self.selection_.items()},
             "fit_floor": self.fit_floor_, "other_floor": self.other_floor_,
             "subthemes": [{"id": i, "parent": int(p)} for i, p in zip(self.sub_ids_, self.sub_parent_)],
-        }, indent=1), encoding="utf-8")
+            "aspects": getattr(self, "aspects_", {}), "aspect_names": getattr(self, "aspect_names_", {}),
+        }, indent=1, ensure_ascii=False), encoding="utf-8")
         return folder
 
     @classmethod
@@ -340,6 +441,10 @@ class ThemeModel(BaseEstimator):
         sub_path = folder / "sub_centroids.npy"
         model.sub_centroids_ = np.load(sub_path, allow_pickle=False) if sub_path.exists() else \
             np.zeros((0, model.centroids_.shape[1]), np.float32)
+        tone_path = folder / "tone_axis.npy"
+        model.tone_axis_ = np.load(tone_path, allow_pickle=False) if tone_path.exists() else None
+        model.aspects_ = dict(meta.get("aspects", {}))
+        model.aspect_names_ = dict(meta.get("aspect_names", {}))
         model.sub_ids_ = [str(sub["id"]) for sub in subs]
         model.sub_parent_ = np.asarray([int(sub["parent"]) for sub in subs], dtype=np.int64)
         if len(model.sub_ids_) != len(model.sub_centroids_):

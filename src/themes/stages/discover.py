@@ -1,6 +1,11 @@
 """discover: comment_vectors and mention_vectors (+ language) -> comments.primary_theme /
 primary_subtheme / similarity, mentions.theme_id / subtheme_id / similarity, and the theme model.
 
+Themes follow topics, not tone: the direction of the comment vectors that follows their
+sentiment (scored by the ``tone`` head, the shipped sentiment head of this embedding space) is
+removed before clustering; and the base codeframe's aspects (``aspects``: models/aspects, a path
+to your own, or null) name and merge the fine clusters (theme_model.py says how).
+
 Themes are discovered on whole comments and every mention (clause) is then assigned to its
 nearest theme. Fitting on clauses instead finds tone, not topics: short fragments such as
 "Thanks!" or "Really?" form the largest clusters (NMI against the airline complaint reasons
@@ -14,8 +19,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..aspects import Anchors, embed_anchors, load_aspects
 from ..blocks import shared_values
 from ..errors import ThemesError
+from ..sentiment import load_head
 from ..theme_model import OTHER, ThemeModel
 from .base import Stage, State, register
 
@@ -29,16 +36,45 @@ class Discover(Stage):
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
                  sample_size: int = 20000, reduce_dims: int | None = 128, refine_iter: int = 10,
                  max_subthemes: int = 6,
-                 min_subtheme_share: float = 0.1, other_fence: float = 1.5, max_other_share: float = 0.1):
+                 min_subtheme_share: float = 0.1, other_fence: float = 1.5, max_other_share: float = 0.1,
+                 aspects: str | None = "aspects", anchor_z: float = 2.5, tone: str | None = "sentiment-e5-small"):
         self.params = dict(min_themes=min_themes, max_themes=max_themes, n_themes=n_themes,
                            min_theme_share=min_theme_share, min_theme_size=min_theme_size, center=center,
                            sample_size=sample_size, reduce_dims=reduce_dims, refine_iter=refine_iter,
                            max_subthemes=max_subthemes,
-                           min_subtheme_share=min_subtheme_share, other_fence=other_fence)
+                           min_subtheme_share=min_subtheme_share, other_fence=other_fence, anchor_z=anchor_z)
         self.max_other_share = max_other_share
+        self.aspects = aspects
+        self.tone = tone
+
+    def anchors(self, spec) -> Anchors | None:
+        """The aspects' anchors in this run's embedding space (None without aspects or a model)."""
+        if not self.aspects or spec is None:
+            return None
+        from ..embedding.encode import embed_texts
+
+        return embed_anchors(self.aspect_list, lambda texts: embed_texts(texts, spec)[0])
+
+    def tone_of(self, comment_vectors, texts=None) -> np.ndarray | None:
+        """The comments' sentiment scores by the tone head (None without one); ``texts``: the
+        cleaned comments, for a head that reads them."""
+        if self.tone_head is None:
+            return None
+        return self.tone_head.score(comment_vectors, texts=texts if self.tone_head.reads_text else None)[0]
 
     def prepare(self, state: State) -> None:
         model, spec = state.options.get("theme_model"), state.embedding
+        self.aspect_list = load_aspects(self.aspects) if self.aspects else []
+        # the run's own sentiment head where one is given (--sentiment-model: a head of the run's
+        # embedding model), else the pipeline's
+        tone = (state.options.get("sentiment_model") or self.tone) if self.tone else None
+        self.tone_head = load_head(tone) if tone else None
+        trained_on = self.tone_head.info.get("embedding_fingerprint") if self.tone_head else None
+        if trained_on and spec is not None and trained_on != spec.heads_fit:
+            raise ThemesError(f"the sentiment head '{tone}' (which discover also reads) was trained on embeddings "
+                              f"of '{self.tone_head.info.get('embedding_model')}', not of '{spec.name}': train one "
+                              "for this model with `themes train-sentiment ... --model <it>` and pass "
+                              "--sentiment-model DIR")
         fitted_on = getattr(model, "embedding_", None)
         if fitted_on and spec is not None and fitted_on.get("space") not in (None, spec.heads_fit):
             raise ThemesError(f"the theme model was fitted on '{fitted_on.get('model')}' embeddings, not on "
@@ -47,18 +83,23 @@ class Discover(Stage):
     def run(self, state: State) -> None:
         model = state.options.get("theme_model")
         if model is None:
-            model = self.fit(state.comment_vectors, shared_values(state.comments["language"]), state.options)
+            model = self.fit(state.comment_vectors, shared_values(state.comments["language"]), state.options,
+                             state.embedding, state.clean_texts())
             self.cap(model, model.assign(state.mention_vectors, shared_values(state.mentions["language"])).similarity)
         self.assign(state, model)
         self.finish(state, model)
 
     # The parts of run, in order; the dask engine calls them where the data lives (fit and
     # finish on the driver, assign on the workers' partitions).
-    def fit(self, comment_vectors: np.ndarray, languages: np.ndarray, options: dict) -> ThemeModel:
+    def fit(self, comment_vectors: np.ndarray, languages: np.ndarray, options: dict, spec=None,
+            texts=None) -> ThemeModel:
+        """The theme model fitted on the comments (``spec``: the embedding model, for the aspects'
+        anchors; ``texts``: the cleaned comments, for a tone head that reads them)."""
         params = dict(self.params, seed=options.get("seed", 42))
         if options.get("n_themes"):
             params["n_themes"] = options["n_themes"]
-        return ThemeModel(**params).fit(comment_vectors, languages)
+        return ThemeModel(**params).fit(comment_vectors, languages, tone=self.tone_of(comment_vectors, texts),
+                                        anchors=self.anchors(spec))
 
     def cap(self, model: ThemeModel, mention_similarity: np.ndarray) -> None:
         """At most max_other_share of the mentions in ``other``: the fitted floor, lowered if needed."""
@@ -91,6 +132,11 @@ class Discover(Stage):
                     f">= {model.min_theme_share:.0%} of comments and >= {model.min_theme_size} comments"
                     if not model.n_themes else "fixed",
             "smallest_theme_share_by_k": {str(k): round(v, 4) for k, v in model.selection_.items()},
+            "tone_removed": getattr(model, "tone_axis_", None) is not None,
+            "aspects": {"themes": dict(getattr(model, "aspects_", {})),
+                        "rule": f"a cluster joins the aspect whose anchor its centre is nearest to, when that "
+                                f"similarity is >= {model.anchor_z} standard deviations above its mean "
+                                "similarity to all aspects; clusters of one aspect are one theme"},
         }
 
     @staticmethod

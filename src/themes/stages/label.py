@@ -73,9 +73,10 @@ class Label(Stage):
         (``assigned`` holds each mention's id, ``terms`` its words)."""
         theme_of = pd.Series(assigned).map({t: i for i, t in enumerate(ids)}).to_numpy()
         mask = state.options.get("mask", True)
+        language = state.options.get("label_language", "en")
         labels = label_themes(m["span"].tolist(), m["language"].tolist(), theme_of, m["similarity"].to_numpy(),
                               len(ids), n_keywords=self.n_keywords, n_examples=self.n_examples,
-                              label_language=state.options.get("label_language", "en"),
+                              label_language=language,
                               label_words=self.label_words, mask=mask, terms=terms)
 
         def quote(idx: int) -> str:
@@ -83,11 +84,14 @@ class Label(Stage):
             text = mask_pii(text) if mask else text
             return text if len(text) <= self.example_chars else text[: self.example_chars - 1] + "…"
 
-        given = state.options.get("theme_labels") or {}  # a codeframe's labels win over computed ones
+        # a codeframe's labels win over the base codeframe's aspect names, which win over keywords
+        given = state.options.get("theme_labels") or {}
+        model = state.theme_model
+        named = {t: model.theme_name(t, language) for t in ids} if hasattr(model, "theme_name") else {}
         return pd.DataFrame({
             "theme_id": ids,
             "parent_id": "",
-            "label": [given.get(t, lab.label) for t, lab in zip(ids, labels)],
+            "label": [given.get(t) or named.get(t) or lab.label for t, lab in zip(ids, labels)],
             "keywords": ["; ".join(lab.keywords) for lab in labels],
             "keywords_by_language": [" | ".join(f"{lang}: {', '.join(k[:5])}"
                                                 for lang, k in lab.keywords_by_language.items())
