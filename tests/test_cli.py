@@ -73,3 +73,36 @@ def test_train_sentiment_then_use_it_and_calibrate_on_scores(tmp_path, sample_cs
     assert cal["n_top"] > 30 and cal["n_bottom"] > 30
     assert 0 <= cal["agreement_before"] <= 1 and 0 <= cal["agreement_after"] <= 1
     assert summary["sentiment_model"]["name"] == str(head)
+
+
+SMALL = {  # exports too small or too alike for themes or impacts: each still gets every output
+    "one row": [("Delivery was late", "3", "2024-01-05")],
+    "two rows": [("Delivery was late", "3", "2024-01-05"), ("Great app", "9", "2024-04-05")],
+    "40 identical comments": [("The courier was late again", "5", "2024-01-05")] * 40,
+    "a date and no score": [(t, "", d) for t, d in [("Delivery was late", "2024-01-05"),
+                                                    ("Support was rude", "2024-02-05"),
+                                                    ("Great app, easy to use", "2024-04-05"),
+                                                    ("Prices are too high", "2024-05-05")] * 5],
+    "no score at all": [(t, "", "") for t in ["Delivery was late", "Great app", "Support was rude",
+                                              "Too expensive"] * 5],
+}
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", list(SMALL))
+def test_small_and_odd_exports_still_get_a_report(tmp_path, capsys, name):
+    import themes
+    from themes.cli import print_summary
+
+    frame = pd.DataFrame(SMALL[name], columns=["comment", "nps", "date"])
+    frame["id"] = [f"r{i}" for i in frame.index]
+    result = themes.analyze(frame, text="comment", score="nps", date="date", id="id", progress=False)
+    out = result.save(tmp_path / "out")
+    for file in ("comments.csv", "themes.csv", "summary.json", "report.html", "report.xlsx", "summary.md"):
+        assert (out / file).stat().st_size > 0, file
+    print_summary(result, out)
+    printed = capsys.readouterr().out
+    assert "nan" not in printed
+    if len(set(frame["comment"])) <= 2:  # one theme, and the console says why there is no impact
+        assert "one theme: too few (or too alike) comments" in printed
+        assert "| 1 |" in (out / "summary.md").read_text() and "1.0" not in (out / "summary.md").read_text()

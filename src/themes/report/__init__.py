@@ -94,6 +94,15 @@ def write_workbook(folder: str | Path, max_rows: int = WORKBOOK_ROWS) -> Path:
     return path
 
 
+def signed_figure(value) -> str:
+    """A figure as +1.2, or "" where the table has none (a run too small to estimate it)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if number != number else f"{number:+.1f}"
+
+
 def write_markdown(folder: str | Path, top: int = 5) -> Path:
     """summary.md: the headline and the top themes, for chat tools."""
     folder = Path(folder)
@@ -111,9 +120,10 @@ def write_markdown(folder: str | Path, top: int = 5) -> Path:
     lines += ["", "| # | theme | share | impact [95% CI] | priority |", "|---|---|---|---|---|"]
     for row in themes.head(top).itertuples():
         label = str(row.label).replace("|", "/")
-        interval = f"[{float(row.impact_low):+.1f}, {float(row.impact_high):+.1f}]"
-        lines.append(f"| {row.rank} | {label} | {float(row.share):.0%} | {float(row.impact):+.1f} {interval} "
-                     f"| {getattr(row, 'priority', '')} |")
+        impact = f"{signed_figure(row.impact)} [{signed_figure(row.impact_low)}, {signed_figure(row.impact_high)}]" \
+            if signed_figure(row.impact) else "— (too few scored comments)"
+        rank = signed_figure(row.rank).lstrip("+").split(".")[0] or "—"
+        lines.append(f"| {rank} | {label} | {float(row.share):.0%} | {impact} | {getattr(row, 'priority', '')} |")
     path = folder / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

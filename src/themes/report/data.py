@@ -143,10 +143,10 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
     change = None
     if period_rows is not None:
         overall = period_rows[period_rows["theme_id"] == ""]
-        if len(overall) >= 2:
-            last, previous = overall.iloc[-1], overall.iloc[-2]
-            change = {"period": last["period"], "previous": previous["period"],
-                      "delta": _num(float(last["metric"]) - float(previous["metric"]))}
+        last_two = [_num(m) for m in overall["metric"].iloc[-2:]] if len(overall) >= 2 else []
+        if len(last_two) == 2 and None not in last_two:  # without scores a period has no metric to compare
+            change = {"period": overall["period"].iloc[-1], "previous": overall["period"].iloc[-2],
+                      "delta": _num(last_two[1] - last_two[0])}
     over = {}
     if segment_rows is not None and "over_represented" in segment_rows:
         hits = segment_rows[segment_rows["over_represented"] == "True"]
