@@ -231,3 +231,25 @@ def test_keywords_counted_in_blocks_are_the_keywords_counted_at_once(monkeypatch
     whole = run()
     monkeypatch.setattr(labels, "DOC_BLOCK", 5)
     assert run() == whole and any(label.keywords for label in whole)
+
+
+def test_a_theme_is_named_by_its_most_central_short_mention_that_uses_its_keywords():
+    import numpy as np
+
+    from themes.labels import label_themes
+
+    spans = ["but the courier was three days late", "Courier late again!", "courier late, call +371 29123456",
+             "thanks", "The parcel was lost and nobody at the depot ever answered my many calls about it",
+             "The app crashes at checkout", "app crashes", "Приложение вылетает", "app crash", "Thank you so much"]
+    languages = ["en", "en", "en", "en", "en", "en", "en", "ru", "en", "en"]
+    theme_of = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    similarity = np.array([0.9, 0.8, 0.95, 0.99, 0.97, 0.9, 0.8, 0.99, 0.7, 0.95])
+    got = label_themes(spans, languages, theme_of, similarity, 2)
+    # the most central mentions are too short ("thanks"), too long or use no keyword; the next
+    # one's phone number is masked and its first letter raised
+    assert got[0].label.startswith("Courier late, call") and "29123456" not in got[0].label
+    assert got[1].label == "The app crashes at checkout"  # the Russian one is not in the label language
+    taken = {got[0].label.lower(), "the app crashes at checkout"}  # a name given already is not given twice
+    again = label_themes(spans, languages, theme_of, similarity, 2, taken=taken)
+    assert again[0].label == "The courier was three days late"  # the "but" that opened it dropped
+    assert again[1].label == "App crashes" and "app crashes" in taken

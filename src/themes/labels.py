@@ -9,6 +9,7 @@ enough mentions in it, and the pooled keywords otherwise.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from .blocks import ranges, row_blocks
 from .privacy import mask_pii
 from .text.lemmas import content_terms
+from .text.split import mention_core
 
 DOC_BLOCK = 200_000  # spans per block where per-word arrays are built
 
@@ -130,9 +132,14 @@ def _ctfidf(docs: np.ndarray, keys: np.ndarray, vocabulary: list[str], theme_of:
 def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, similarity: np.ndarray,
                  n_themes: int, *, n_keywords: int = 10, n_examples: int = 3,
                  label_language: str = "en", label_words: int = 3, min_language_share: float = 0.15,
-                 mask: bool = True, terms: SpanTerms | None = None) -> list[ThemeLabel]:
+                 mask: bool = True, terms: SpanTerms | None = None,
+                 taken: set[str] | None = None) -> list[ThemeLabel]:
     """Labels, keywords and quotes per theme. ``terms``: the spans' ``span_terms`` when the
-    caller has them already (the label stage labels themes, then sub-themes of the same spans)."""
+    caller has them already (the label stage labels themes, then sub-themes of the same spans).
+    A label is the theme's most central short mention in the label language that uses one of its
+    top keywords (a phrase a manager reads: "Shipping is painfully slow"), else its keywords;
+    ``taken``: names already given (to other themes of the run), never given twice."""
+    taken = set() if taken is None else taken
     theme_of = np.asarray(theme_of)
     if terms is None:
         terms = span_terms(spans, languages, mask)
@@ -161,10 +168,12 @@ def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, s
         words = by_language.get(label_language, [[]] * n_themes)[t] \
             if share_label_lang >= min_language_share else []
         words = words or pooled[t]
-        label = " / ".join(show(k) for k in words[:label_words]) or "(no keywords)"
         # similarities equal to 4 decimals are a tie, broken by row order: the last float bits
         # differ between engines and library versions, the quotes must not
         central = members[np.argsort(-np.round(similarity[members], 4), kind="stable")]
+        label = _short_name(central, spans, langs, label_language, terms, set(words[:label_words]), taken, mask) \
+            or " / ".join(show(k) for k in words[:label_words]) or "(no keywords)"
+        taken.add(label.lower())
         examples = _pick_examples(central, spans, langs, n_examples)
         out.append(ThemeLabel(
             label=label,
@@ -174,6 +183,33 @@ def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, s
             examples=examples,
         ))
     return out
+
+
+NAME_WORDS = (2, 6)  # a name is a short phrase, not a sentence
+NAME_CANDIDATES = 200  # how far down the theme's most central mentions a name is looked for
+_WORD = re.compile(r"\w+")
+
+
+def _short_name(central: np.ndarray, spans: list[str], languages: np.ndarray, language: str, terms: SpanTerms,
+                keys: set[int], taken: set[str], mask: bool) -> str | None:
+    """The most central mention in ``language`` of 2-6 words (without the "but" that opens it)
+    that uses one of ``keys`` and names no other theme yet, as a name (first letter upper case, no
+    end punctuation); None if none."""
+    for idx in central[:NAME_CANDIDATES]:
+        if languages[idx] != language:
+            continue
+        text = " ".join(mention_core(spans[idx]).split()).strip(" .,;:!?…-–—\"'«»()")
+        n_words = len(_WORD.findall(text))
+        if not NAME_WORDS[0] <= n_words <= NAME_WORDS[1]:
+            continue
+        used = terms.pair_key[terms.pairs[terms.offsets[idx]:terms.offsets[idx + 1]]]
+        if not keys.intersection(used.tolist()):
+            continue
+        name = mask_pii(text) if mask else text
+        name = name[:1].upper() + name[1:]
+        if name.lower() not in taken:
+            return name
+    return None
 
 
 def _pick_examples(central: np.ndarray, spans: list[str], languages: np.ndarray, n: int) -> list[int]:

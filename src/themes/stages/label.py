@@ -45,6 +45,7 @@ class Label(Stage):
         m = everything if sampled is None else take_rows(everything, sampled)
         # each mention's words once: the sub-themes below label the same spans again
         terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.get("mask", True))
+        self.taken = self._given_names(state, ids)  # no two themes or sub-themes share a name
         top = self._rows(state, m, ids, m["theme_id"].to_numpy(), terms)
         top.loc[top["theme_id"] == OTHER, "label"] = OTHER_LABEL
         tables = [top]
@@ -67,6 +68,16 @@ class Label(Stage):
         state.themes["n_mentions"] = state.themes["theme_id"].map(counts).fillna(0).astype(np.int64)
         state.summary["labels"] = {"mentions": len(everything), "sampled": len(m)}
 
+    @staticmethod
+    def _given_names(state: State, ids: list[str]) -> set[str]:
+        """The names themes already have (a codeframe's, the aspects'), lower case."""
+        language = state.options.get("label_language", "en")
+        model = state.theme_model
+        names = set((state.options.get("theme_labels") or {}).values())
+        if hasattr(model, "theme_name"):
+            names |= {model.theme_name(t, language) for t in ids} - {None}
+        return {str(n).lower() for n in names}
+
     def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray,
               terms: SpanTerms) -> pd.DataFrame:
         """One row per id in ``ids``: label, keywords and central quotes of the mentions ``m``
@@ -77,7 +88,7 @@ class Label(Stage):
         labels = label_themes(m["span"].tolist(), m["language"].tolist(), theme_of, m["similarity"].to_numpy(),
                               len(ids), n_keywords=self.n_keywords, n_examples=self.n_examples,
                               label_language=language,
-                              label_words=self.label_words, mask=mask, terms=terms)
+                              label_words=self.label_words, mask=mask, terms=terms, taken=self.taken)
 
         def quote(idx: int) -> str:
             text = m["span"].iat[idx]
