@@ -196,9 +196,10 @@ class ThemeModel(BaseEstimator):
         rng = np.random.default_rng(self.seed)
         n = X.shape[0]
         sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if n > self.sample_size else np.arange(n)
+        Xs = np.asarray(X[sample], np.float32)  # the sample's rows, read once (vectors may be on disk)
         self.tone_axis_ = None
-        self._fit_tone(self._center(X[sample], languages[sample]), None if tone is None else np.asarray(tone)[sample])
-        Zs = self._center(X[sample], languages[sample])  # centring is per row: the sample's rows of the whole
+        self._fit_tone(self._center(Xs, languages[sample]), None if tone is None else np.asarray(tone)[sample])
+        Zs = self._center(Xs, languages[sample])  # centring is per row: the sample's rows of the whole
         Ps = self._reduce(Zs)
         k_range = [self.n_themes] if self.n_themes else list(range(self.min_themes, self.max_themes + 1))
         k_range = sorted({max(1, min(k, len(Zs))) for k in k_range})
@@ -214,7 +215,7 @@ class ThemeModel(BaseEstimator):
         centroids = _refine(Zs, centroids, self.refine_iter)
         if self.n_themes:  # a number of themes asked for is the number of themes: nothing merges
             anchors = None
-        aspect_of = self._match_anchors(X[sample], (Zs @ centroids.T).argmax(axis=1), len(centroids), anchors)
+        aspect_of = self._match_anchors(Xs, (Zs @ centroids.T).argmax(axis=1), len(centroids), anchors)
         # a theme per aspect matched and per cluster matched to none; numbered by size on all
         # data, largest first (ids are stable once saved), a theme's clusters likewise
         sizes = np.bincount(self._nearest(X, languages, centroids)[0], minlength=len(centroids))
@@ -263,7 +264,7 @@ class ThemeModel(BaseEstimator):
         _, vectors = np.linalg.eigh(centred.T @ centred)
         return centred @ vectors[:, ::-1][:, : self.reduce_dims]
 
-    def _match_anchors(self, Xs, cluster: np.ndarray, n_clusters: int, anchors) -> list[str | None]:
+    def _match_anchors(self, Xs: np.ndarray, cluster: np.ndarray, n_clusters: int, anchors) -> list[str | None]:
         """Per cluster, the aspect its centre is about, or None. Similarities of the mean of the
         cluster's rows as embedded (anchors and comments share that space, not the centred one)
         to each anchor, less each anchor's mean over the clusters, as z-scores across the anchors
@@ -275,8 +276,7 @@ class ThemeModel(BaseEstimator):
             raise ThemesError(f"aspect anchors are {anchors.vectors.shape[1]}-d but the embeddings "
                               f"{Xs.shape[1]}-d (embedded with another model?)")
         totals = np.zeros((n_clusters, Xs.shape[1]), np.float64)
-        for b in row_blocks(len(Xs)):
-            np.add.at(totals, cluster[b], np.asarray(Xs[b], np.float64))
+        np.add.at(totals, cluster, Xs)
         sims = _normalise(totals) @ anchors.vectors.T.astype(np.float64)
         # what sets a cluster apart from this export's other clusters: in airline tweets every
         # cluster is near "flights", in a restaurant's reviews near "food"; without this the
