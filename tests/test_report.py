@@ -173,6 +173,9 @@ def test_report_in_chromium(browser, report_dir, tmp_path, width):
     assert page.locator("#quotes li").count() == 1
     assert "<script>window.__xss=1</script>" in page.locator("#quotes li").first.inner_text()
     page.fill("#quote-search", "")
+    # the languages card counts languages, not "unknown" (listed beside them)
+    languages = page.locator("#headline .card").nth(2)
+    assert languages.locator(".big").inner_text() == "3" and "unknown" in languages.inner_text()
     # filters change what is shown
     assert _responses(page) == str(len(comments))
     page.select_option("#f-lang", "ru")

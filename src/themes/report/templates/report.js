@@ -102,7 +102,8 @@
       card(T.metric, "–", T.no_scores);
     }
     card(T.responses, fmt(fig.total), filtered() ? `${T.of} ${fmt(N)}` : "");
-    card(T.languages, String(Object.keys(s.languages || {}).length),
+    // "unknown" (too short to tell) is listed below the figure but is not a language
+    card(T.languages, String(Object.keys(s.languages || {}).filter((k) => k !== "unknown").length),
       Object.entries(s.languages || {}).map(([k, v]) => `${k} ${fmt(v)}`).join(" · "));
     if (s.first_date) card(T.period, `${s.first_date} … ${s.last_date}`, "", "mid");
     if (s.change && s.change.delta !== null) {
