@@ -24,6 +24,9 @@ from themes.privacy import mask_pii
     ("тел. 8 (912) 345-67-89", "тел. [PHONE]"),
     ("write to j.o'neil+feedback@mail.co.uk now", "write to [EMAIL] now"),
     ("visa 4012888888881881, exp 12/27", "visa [CARD], exp 12/27"),
+    ("card 4111.1111.1111.1111 declined", "card [CARD] declined"),
+    ("konts lv80bank0000435195001 un", "konts [IBAN] un"),
+    ("iban Lv80 Bank 0000 4351 9500 1.", "iban [IBAN]."),
 ])
 def test_personal_data_is_masked(text, expected):
     assert mask_pii(text) == expected
@@ -41,6 +44,8 @@ def test_personal_data_is_masked(text, expected):
     "IP 192.168.10.15 blocked",
     "version 2.13.0 crashes",
     "tracking LV123456789LV",
+    "code lv80bank0000435195002",  # lower case and the check digits fail: not an IBAN
+    "version 4111.1111.1111.1112 of the app",  # dotted, but not a card number (Luhn)
 ])
 def test_look_alikes_stay(text):
     assert mask_pii(text) == text

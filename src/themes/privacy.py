@@ -14,7 +14,9 @@ PLACEHOLDERS = ("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[ID]")
 PLACEHOLDER_RE = re.compile(r"\[(?:EMAIL|PHONE|CARD|IBAN|ID)\]")
 
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+_IBAN = re.compile(r"(?i)\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){3,7}(?:[ ]?[A-Z0-9]{1,3})?\b")
+# four groups of four digits split by dots: a card as people type it; no price or version looks so
+_DOTTED_CARD = re.compile(r"(?<![\d.])\d{4}(?:\.\d{4}){3}(?![\d.])")
 # not part of a longer number or a decimal ("1,234.5"), but a comma or full stop may follow
 _CARD = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d[ -]?){12,18}\d(?!\d)(?![.,]\d)")
 _LV_PERSONAL = re.compile(r"\b(?:[0-3]\d[01]\d\d{2}|32\d{4})-\d{5}\b")
@@ -46,12 +48,28 @@ def _card(match: re.Match) -> str:
     return "[CARD]" if 13 <= len(digits) <= 19 and _luhn_ok(digits) else match.group(0)
 
 
+def _iban_ok(text: str) -> bool:
+    """ISO 13616's check: the IBAN with its first four characters moved to the end, letters as
+    10-35, is 1 modulo 97."""
+    code = re.sub(r"\s", "", text).upper()
+    digits = "".join(str(int(ch, 36)) for ch in code[4:] + code[:4])
+    return int(digits) % 97 == 1
+
+
+def _iban(match: re.Match) -> str:
+    # written in capitals as banks print it: masked; in lower or mixed case it could be a word
+    # with digits, so only when its check digits hold
+    text = match.group(0)
+    return "[IBAN]" if text.isupper() or _iban_ok(text) else text
+
+
 def mask_pii(text: str) -> str:
     """``text`` with personal data replaced by placeholders such as [EMAIL]."""
     if not text:
         return text
     text = _EMAIL.sub("[EMAIL]", text)
-    text = _IBAN.sub("[IBAN]", text)
+    text = _IBAN.sub(_iban, text)
+    text = _DOTTED_CARD.sub(_card, text)
     text = _CARD.sub(_card, text)
     text = _RU_PASSPORT.sub(r"\1[ID]", text)
     text = _INN.sub(r"\1[ID]", text)
