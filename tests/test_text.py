@@ -253,3 +253,9 @@ def test_a_theme_is_named_by_its_most_central_short_mention_that_uses_its_keywor
     again = label_themes(spans, languages, theme_of, similarity, 2, taken=taken)
     assert again[0].label == "The courier was three days late"  # the "but" that opened it dropped
     assert again[1].label == "App crashes" and "app crashes" in taken
+    # a fixed label (an aspect's name, a codeframe's) is kept, reserved, and takes no mention's name
+    taken = set()
+    fixed = label_themes(spans, languages, theme_of, similarity, 2, fixed=["Delivery and shipping", None],
+                         taken=taken)
+    assert fixed[0].label == "Delivery and shipping" and fixed[1].label == "The app crashes at checkout"
+    assert taken == {"delivery and shipping", "the app crashes at checkout"}

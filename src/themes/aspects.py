@@ -29,9 +29,6 @@ class Aspect:
     names: dict[str, str]  # language -> name, e.g. {"en": "Delivery and shipping", ...}
     descriptions: dict[str, str]
 
-    def name(self, language: str) -> str:
-        return self.names.get(language) or self.names.get("en") or next(iter(self.names.values()))
-
 
 def load_aspects(source: str | Path | None = None) -> list[Aspect]:
     """Aspects from a YAML file, a folder holding aspects.yaml, or the name of one shipped in

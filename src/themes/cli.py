@@ -31,7 +31,7 @@ def _interruptible():
 
 
 def print_summary(result, out: Path | None = None, top: int = 5) -> None:
-    from .report import signed_figure  # the CLI starts light: the report stack loads when it is used
+    from .report import figure  # the CLI starts light: the report stack loads when it is used
 
     s = result.summary
     counts = s["counts"]
@@ -63,9 +63,9 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
                f"{'key driver' if basis == 'driver' else 'leave-one-out' if basis == 'loo' else 'no scores'}):")
     typer.echo(f"  {'rank':>4}  {'impact':>7}  {'95% CI':>17}  {'share':>6}  {'priority':<9}  label")
     for row in top_level.head(top).itertuples():
-        impact = signed_figure(row.impact) or "—"
-        ci = f"[{signed_figure(row.impact_low)}, {signed_figure(row.impact_high)}]" if impact != "—" else "—"
-        rank = f"{int(row.rank)}" if row.rank == row.rank else "—"
+        impact = figure(row.impact) or "—"
+        ci = f"[{figure(row.impact_low)}, {figure(row.impact_high)}]" if impact != "—" else "—"
+        rank = figure(row.rank, ".0f") or "—"
         typer.echo(f"  {rank:>4}  {impact:>7}  {ci:>17}  {row.share:>6.1%}  {row.priority:<9}  {row.label}")
     if len(top_level[top_level["theme_id"] != "other"]) == 1:
         typer.echo("one theme: too few (or too alike) comments to tell themes apart; an impact needs comments "

@@ -132,14 +132,17 @@ def _ctfidf(docs: np.ndarray, keys: np.ndarray, vocabulary: list[str], theme_of:
 def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, similarity: np.ndarray,
                  n_themes: int, *, n_keywords: int = 10, n_examples: int = 3,
                  label_language: str = "en", label_words: int = 3, min_language_share: float = 0.15,
-                 mask: bool = True, terms: SpanTerms | None = None,
+                 mask: bool = True, terms: SpanTerms | None = None, fixed: list[str | None] | None = None,
                  taken: set[str] | None = None) -> list[ThemeLabel]:
     """Labels, keywords and quotes per theme. ``terms``: the spans' ``span_terms`` when the
     caller has them already (the label stage labels themes, then sub-themes of the same spans).
-    A label is the theme's most central short mention in the label language that uses one of its
-    top keywords (a phrase a manager reads: "Shipping is painfully slow"), else its keywords;
-    ``taken``: names already given (to other themes of the run), never given twice."""
+    A label is ``fixed[t]`` where given (a codeframe's, an aspect's name), else the theme's most
+    central short mention in the label language that uses one of its top keywords (a phrase a
+    manager reads: "Shipping is painfully slow"), else its keywords; ``taken``: names already
+    given (to other themes of the run, lower case), never given twice; it gains these labels."""
     taken = set() if taken is None else taken
+    fixed = fixed or [None] * n_themes
+    taken.update(name.lower() for name in fixed if name)
     theme_of = np.asarray(theme_of)
     if terms is None:
         terms = span_terms(spans, languages, mask)
@@ -171,7 +174,8 @@ def label_themes(spans: list[str], languages: list[str], theme_of: np.ndarray, s
         # similarities equal to 4 decimals are a tie, broken by row order: the last float bits
         # differ between engines and library versions, the quotes must not
         central = members[np.argsort(-np.round(similarity[members], 4), kind="stable")]
-        label = _short_name(central, spans, langs, label_language, terms, set(words[:label_words]), taken, mask) \
+        label = fixed[t] \
+            or _short_name(central, spans, langs, label_language, terms, set(words[:label_words]), taken, mask) \
             or " / ".join(show(k) for k in words[:label_words]) or "(no keywords)"
         taken.add(label.lower())
         examples = _pick_examples(central, spans, langs, n_examples)

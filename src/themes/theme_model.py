@@ -167,9 +167,8 @@ class ThemeModel(BaseEstimator):
         self.language_means_ = means
 
     def _fit_tone(self, Zs: np.ndarray, tone: np.ndarray | None) -> None:
-        """The unit direction of the centred rows ``Zs`` that follows ``tone`` (least squares), or
-        None without a tone that varies."""
-        self.tone_axis_ = None
+        """``tone_axis_``: the unit direction of the centred rows ``Zs`` that follows ``tone``
+        (least squares); left None (as ``fit`` set it) without a tone that varies."""
         if tone is None:
             return
         t = np.asarray(tone, np.float64)
@@ -219,15 +218,16 @@ class ThemeModel(BaseEstimator):
         # a theme per aspect matched and per cluster matched to none; numbered by size on all
         # data, largest first (ids are stable once saved), a theme's clusters likewise
         sizes = np.bincount(self._nearest(X, languages, centroids)[0], minlength=len(centroids))
-        group = [a if a is not None else f"#{c}" for c, a in enumerate(aspect_of)]
-        group_size = {g: sizes[[c for c in range(len(group)) if group[c] == g]].sum() for g in set(group)}
-        ranked = sorted(group_size, key=lambda g: (-group_size[g], min(c for c in range(len(group)) if group[c] == g)))
+        clusters_of: dict[str | int, list[int]] = {}  # aspect id, or the cluster's own number
+        for c, aspect in enumerate(aspect_of):
+            clusters_of.setdefault(c if aspect is None else aspect, []).append(c)
+        ranked = sorted(clusters_of, key=lambda g: (-sizes[clusters_of[g]].sum(), clusters_of[g][0]))
         theme_of = {g: f"t{i + 1:02d}" for i, g in enumerate(ranked)}
-        order = sorted(range(len(group)), key=lambda c: (ranked.index(group[c]), -sizes[c], c))
+        order = [c for g in ranked for c in sorted(clusters_of[g], key=lambda c: (-sizes[c], c))]
         self.centroids_ = centroids[order].astype(np.float32)
-        self.theme_ids_ = [theme_of[group[c]] for c in order]
+        self.theme_ids_ = [theme_of[c if aspect_of[c] is None else aspect_of[c]] for c in order]
         self.n_themes_ = len(ranked)
-        self.aspects_ = {theme_of[g]: g for g in ranked if not g.startswith("#")}
+        self.aspects_ = {theme_of[g]: g for g in ranked if isinstance(g, str)}
         self.aspect_names_ = {a.id: dict(a.names) for a in anchors.aspects if a.id in self.aspects_.values()} \
             if anchors is not None else {}
         self._fit_subthemes(Zs, Ps, (Zs @ self.centroids_.T).argmax(axis=1))

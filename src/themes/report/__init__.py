@@ -94,13 +94,14 @@ def write_workbook(folder: str | Path, max_rows: int = WORKBOOK_ROWS) -> Path:
     return path
 
 
-def signed_figure(value) -> str:
-    """A figure as +1.2, or "" where the table has none (a run too small to estimate it)."""
+def figure(value, spec: str = "+.1f") -> str:
+    """A table's figure formatted by ``spec`` (+1.2 by default; ".0f" for a rank), or "" where
+    the table has none (a run too small to estimate it)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         return ""
-    return "" if number != number else f"{number:+.1f}"
+    return "" if number != number else format(number, spec)
 
 
 def write_markdown(folder: str | Path, top: int = 5) -> Path:
@@ -120,9 +121,9 @@ def write_markdown(folder: str | Path, top: int = 5) -> Path:
     lines += ["", "| # | theme | share | impact [95% CI] | priority |", "|---|---|---|---|---|"]
     for row in themes.head(top).itertuples():
         label = str(row.label).replace("|", "/")
-        impact = f"{signed_figure(row.impact)} [{signed_figure(row.impact_low)}, {signed_figure(row.impact_high)}]" \
-            if signed_figure(row.impact) else "— (too few scored comments)"
-        rank = signed_figure(row.rank).lstrip("+").split(".")[0] or "—"
+        impact = f"{figure(row.impact)} [{figure(row.impact_low)}, {figure(row.impact_high)}]" \
+            if figure(row.impact) else "— (too few scored comments)"
+        rank = figure(row.rank, ".0f") or "—"
         lines.append(f"| {rank} | {label} | {float(row.share):.0%} | {impact} | {getattr(row, 'priority', '')} |")
     path = folder / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..aspects import Anchors, embed_anchors, load_aspects
 from ..blocks import shared_values
+from ..embedding.encode import embed_texts
 from ..errors import ThemesError
 from ..sentiment import load_head
 from ..theme_model import OTHER, ThemeModel
@@ -49,10 +50,8 @@ class Discover(Stage):
 
     def anchors(self, spec) -> Anchors | None:
         """The aspects' anchors in this run's embedding space (None without aspects or a model)."""
-        if not self.aspects or spec is None:
+        if not self.aspect_list or spec is None:
             return None
-        from ..embedding.encode import embed_texts
-
         return embed_anchors(self.aspect_list, lambda texts: embed_texts(texts, spec)[0])
 
     def tone_of(self, comment_vectors, texts=None) -> np.ndarray | None:
@@ -64,10 +63,11 @@ class Discover(Stage):
 
     def prepare(self, state: State) -> None:
         model, spec = state.options.get("theme_model"), state.embedding
-        self.aspect_list = load_aspects(self.aspects) if self.aspects else []
+        fitting = model is None  # a saved model applied needs neither the aspects nor the tone
+        self.aspect_list = load_aspects(self.aspects) if self.aspects and fitting else []
         # the run's own sentiment head where one is given (--sentiment-model: a head of the run's
         # embedding model), else the pipeline's
-        tone = (state.options.get("sentiment_model") or self.tone) if self.tone else None
+        tone = (state.options.get("sentiment_model") or self.tone) if self.tone and fitting else None
         self.tone_head = load_head(tone) if tone else None
         trained_on = self.tone_head.info.get("embedding_fingerprint") if self.tone_head else None
         if trained_on and spec is not None and trained_on != spec.heads_fit:
@@ -134,9 +134,11 @@ class Discover(Stage):
             "smallest_theme_share_by_k": {str(k): round(v, 4) for k, v in model.selection_.items()},
             "tone_removed": getattr(model, "tone_axis_", None) is not None,
             "aspects": {"themes": dict(getattr(model, "aspects_", {})),
-                        "rule": f"a cluster joins the aspect whose anchor its centre is nearest to, when that "
-                                f"similarity is >= {model.anchor_z} standard deviations above its mean "
-                                "similarity to all aspects; clusters of one aspect are one theme"},
+                        "rule": "similarities of each cluster's centre to the aspects' anchors, less each "
+                                "anchor's mean over the clusters, as z-scores across the aspects: a cluster "
+                                f"is about an aspect at z >= {model.anchor_z}, and one about none joins the "
+                                f"nearest aspect another cluster is about at z >= {model.anchor_z / 2}; "
+                                "clusters of one aspect are one theme, and its sub-themes"},
         }
 
     @staticmethod

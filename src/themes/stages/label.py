@@ -45,7 +45,8 @@ class Label(Stage):
         m = everything if sampled is None else take_rows(everything, sampled)
         # each mention's words once: the sub-themes below label the same spans again
         terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.get("mask", True))
-        self.taken = self._given_names(state, ids)  # no two themes or sub-themes share a name
+        # no two themes or sub-themes share a name: a codeframe's names are reserved up front
+        self.taken = {str(name).lower() for name in (state.options.get("theme_labels") or {}).values()}
         top = self._rows(state, m, ids, m["theme_id"].to_numpy(), terms)
         top.loc[top["theme_id"] == OTHER, "label"] = OTHER_LABEL
         tables = [top]
@@ -68,16 +69,6 @@ class Label(Stage):
         state.themes["n_mentions"] = state.themes["theme_id"].map(counts).fillna(0).astype(np.int64)
         state.summary["labels"] = {"mentions": len(everything), "sampled": len(m)}
 
-    @staticmethod
-    def _given_names(state: State, ids: list[str]) -> set[str]:
-        """The names themes already have (a codeframe's, the aspects'), lower case."""
-        language = state.options.get("label_language", "en")
-        model = state.theme_model
-        names = set((state.options.get("theme_labels") or {}).values())
-        if hasattr(model, "theme_name"):
-            names |= {model.theme_name(t, language) for t in ids} - {None}
-        return {str(n).lower() for n in names}
-
     def _rows(self, state: State, m: pd.DataFrame, ids: list[str], assigned: np.ndarray,
               terms: SpanTerms) -> pd.DataFrame:
         """One row per id in ``ids``: label, keywords and central quotes of the mentions ``m``
@@ -85,24 +76,25 @@ class Label(Stage):
         theme_of = pd.Series(assigned).map({t: i for i, t in enumerate(ids)}).to_numpy()
         mask = state.options.get("mask", True)
         language = state.options.get("label_language", "en")
+        # a codeframe's labels win over the base codeframe's aspect names, which win over computed ones
+        given = state.options.get("theme_labels") or {}
+        model = state.theme_model
+        fixed = [given.get(t) or (model.theme_name(t, language) if hasattr(model, "theme_name") else None)
+                 for t in ids]
         labels = label_themes(m["span"].tolist(), m["language"].tolist(), theme_of, m["similarity"].to_numpy(),
                               len(ids), n_keywords=self.n_keywords, n_examples=self.n_examples,
-                              label_language=language,
-                              label_words=self.label_words, mask=mask, terms=terms, taken=self.taken)
+                              label_language=language, label_words=self.label_words, mask=mask, terms=terms,
+                              fixed=fixed, taken=self.taken)
 
         def quote(idx: int) -> str:
             text = m["span"].iat[idx]
             text = mask_pii(text) if mask else text
             return text if len(text) <= self.example_chars else text[: self.example_chars - 1] + "…"
 
-        # a codeframe's labels win over the base codeframe's aspect names, which win over keywords
-        given = state.options.get("theme_labels") or {}
-        model = state.theme_model
-        named = {t: model.theme_name(t, language) for t in ids} if hasattr(model, "theme_name") else {}
         return pd.DataFrame({
             "theme_id": ids,
             "parent_id": "",
-            "label": [given.get(t) or named.get(t) or lab.label for t, lab in zip(ids, labels)],
+            "label": [lab.label for lab in labels],
             "keywords": ["; ".join(lab.keywords) for lab in labels],
             "keywords_by_language": [" | ".join(f"{lang}: {', '.join(k[:5])}"
                                                 for lang, k in lab.keywords_by_language.items())
