@@ -86,6 +86,9 @@ def cases() -> list[Case]:
              rejects={2: "not valid JSON (Expecting value)"}),
         Case("rows with too many fields", "ragged.csv", _csv(["comment,nps", "fine,9", "too,many,fields,here", "ok,8"]),
              kept=2),
+        Case("a column named _row", "rowcol.csv",
+             _csv(["_row,comment,nps", "ann@example.com,Delivery was late,3", "x,Great app,9"]), kept=2,
+             check={1: "Delivery was late", 2: "Great app"}),
     ]
     return out
 

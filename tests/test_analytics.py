@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
 from themes import metrics
-from themes.breakdown import emerging_themes, period_labels, period_table, segment_table
-from themes.impact import driver_impact, theme_impact
+from themes.breakdown import change_decomposition, emerging_themes, period_labels, period_table, segment_table
+from themes.impact import driver_impact, sentiment_impact, theme_impact
 from themes.testing import planted_export
 
 
@@ -68,6 +68,61 @@ def test_nothing_is_flagged_on_null_data():
         flags += int((result.q_value < 0.05).sum() + theme_rows["over_represented"].sum() + emerging["emerging"].sum())
         tests += len(null.themes) + len(theme_rows) + len(null.themes)
     assert flags / tests <= 0.05, (flags, tests)
+
+
+@pytest.mark.parametrize("scale", ["stars", "csat", "ces", "rating10", "rating100"])
+def test_every_scale_ranks_the_planted_themes_and_covers_their_impact(scale):
+    planted = planted_export(2000, seed=11, scale=scale, population=50_000)
+    sc = metrics.get_scale(scale)
+    result = driver_impact(sc.values(planted.frame["score"]), planted.member, n_boot=200, seed=11,
+                           factor=sc.factor, prior_comments=10)
+    truth = np.array([planted.driver_truth[t] for t in planted.themes])
+    assert spearmanr(result.impact, truth).statistic >= 0.9
+    assert ((result.low <= truth) & (truth <= result.high)).mean() >= 0.75  # 8 themes, one export
+
+
+def test_small_themes_shrink_toward_zero_and_large_ones_barely_move():
+    rng = np.random.default_rng(0)
+    member = np.column_stack([rng.random(3000) < 0.3, np.arange(3000) < 8])  # a big theme and one of 8 comments
+    values = np.where(member[:, 0] | member[:, 1], -1.0, rng.choice([0.0, 1.0], 3000))
+    raw = driver_impact(values, member, n_boot=0)
+    shrunk = driver_impact(values, member, n_boot=0, prior_comments=10)
+    kept = shrunk.with_value / raw.with_value  # the own effects
+    assert kept[0] > 0.98 and 0.3 < kept[1] < 0.7  # about n / (n + 10) = 0.44 for the 8 comments
+
+
+def test_what_changed_recovers_the_planted_change_and_adds_up():
+    """Refund complaints become common in the last quarter, support's effect doubles there."""
+    signs, covered = [], []
+    for seed in range(5):
+        planted = planted_export(3000, seed=seed, emerging="refund", worsening="support", population=50_000)
+        quarters = planted.frame["date"].dt.quarter.map(lambda q: f"Q{q}")
+        got = change_decomposition(metrics.NPS.values(planted.frame["score"]), planted.member, planted.themes,
+                                   quarters, n_boot=200, seed=seed)
+        assert (got["from"], got["to"]) == ("Q3", "Q4")
+        total = sum(c["total"] for c in got["contributions"]) + got["residual"]
+        assert total == pytest.approx(got["delta"], abs=0.1)
+        mine = {c["theme_id"]: c for c in got["contributions"]}
+        truth = {c["theme_id"]: c for c in planted.change_truth["contributions"]}
+        signs += [mine["refund"]["volume_effect"] < 0, mine["support"]["score_effect"] < 0]
+        covered += [mine[t]["low"] <= truth[t]["total"] <= mine[t]["high"] for t in truth]
+    assert np.mean(signs) >= 0.8 and np.mean(covered) >= 0.85, (signs, np.mean(covered))
+    assert change_decomposition(np.ones(10), np.ones((10, 1), bool), ["t"], pd.Series(["Q1"] * 10)) is None
+
+
+def test_without_scores_a_theme_as_negative_as_the_export_is_not_flagged():
+    """All complaints (mean sentiment -0.6 everywhere): no theme stands out, whatever its size."""
+    rng = np.random.default_rng(1)
+    flagged = 0
+    for rep in range(10):
+        member = rng.random((743, 12)) < rng.uniform(0.03, 0.3, 12)
+        sentiment = np.clip(rng.normal(-0.6, 0.4, 743), -1, 1)
+        flagged += int((sentiment_impact(sentiment, member, n_boot=200, seed=rep).q_value < 0.05).sum())
+    assert flagged / 120 <= 0.05
+    member = rng.random((743, 3)) < 0.2
+    sentiment = np.where(member[:, 0], -0.9, np.clip(rng.normal(-0.3, 0.3, 743), -1, 1))
+    result = sentiment_impact(sentiment, member, n_boot=200, seed=0)
+    assert result.q_value[0] < 0.05 and result.impact[0] < 0  # the one more negative than the rest
 
 
 # ------------------------------------------------------------------ edge cases
@@ -144,9 +199,30 @@ def test_scale_arithmetic_by_hand(scale, scores, expected):
 
 
 @pytest.mark.parametrize("scores, name", [([1, 2, 5, 4], "csat"), ([1, 7, 4], "ces"), ([0, 10, 7], "nps"),
-                                          ([2.5, 9.6, 7.1], "nps")])
+                                          ([1, 10, 7], "rating10"), ([2.5, 9.6, 7.1], "rating10"),
+                                          ([0, 55, 100], "rating100")])
 def test_scale_is_detected_from_the_range(scores, name):
     assert metrics.detect_scale(pd.Series(scores))[0].name == name
+
+
+@pytest.mark.parametrize("column, scores, name", [
+    ("Likelihood to recommend", [1, 10, 7], "nps"), ("Насколько вероятно, что вы порекомендуете", [3, 9], "nps"),
+    ("stars", [1, 5, 4], "stars"), ("Zvaigznes", [2, 5], "stars"), ("CES", [1, 5], "ces"),
+    ("satisfaction", [1, 9, 7, 3], "rating10"),  # CSAT is 1-5: half the scores do not fit it, they decide
+])
+def test_scale_follows_the_header_where_the_scores_fit(column, scores, name):
+    scale, why = metrics.detect_scale(pd.Series(scores, dtype=float), [column])
+    assert scale.name == name and column in why
+    assert ("do not fit" in why) == (name == "rating10")
+    scale, why = metrics.detect_scale(pd.Series([0, 3, 9, 10, 11, 100], dtype=float), ["nps"])  # typos
+    assert scale.name == "nps" and "33% outside its 0-10: rejected" in why
+
+
+def test_a_1_10_rating_mostly_1_5_is_no_nps_and_says_so():
+    scores = pd.Series([1, 2, 3, 4, 5] * 39 + [8, 10, 6, 9, 7], dtype=float)  # 97.5% 1-5, as on a review site
+    scale, why = metrics.detect_scale(scores, ["Overall rating"])
+    assert scale.name == "rating10" and "not NPS" in why and "only the lower part" in why
+    assert scale.metric(scale.values(scores)) == pytest.approx(scores.mean())
 
 
 @settings(max_examples=200, deadline=None)
@@ -171,3 +247,32 @@ def test_leave_one_out_identity(rows):
     elif inside.any():
         gap = metrics.NPS.metric(values[inside]) - metrics.NPS.metric(values[~inside])
         assert result.impact[0] == pytest.approx(inside.mean() * gap)
+
+
+def test_a_theme_in_most_comments_is_too_broad_to_rank_and_no_impact_passes_its_bound():
+    """A catch-all theme (70% of comments) is marked, ranked after the others, and its impact and
+    interval stay within 200 x share NPS points; the others are ranked as usual."""
+    from themes.stages.base import State
+    from themes.stages.impact import Impact
+
+    planted = planted_export(1000, seed=9, population=5_000)
+    member = planted.member[:, :3].copy()
+    member[:, 0] |= np.random.default_rng(0).random(1000) < 0.7
+    ids = ["t01", "t02", "t03"]
+    primary = np.where(member[:, 0], "t01", np.where(member[:, 1], "t02", np.where(member[:, 2], "t03", "other")))
+    comments = pd.DataFrame({"id": [f"c{i}" for i in range(1000)], "score": planted.frame["score"],
+                             "nps_group": metrics.NPS.groups_of(planted.frame["score"]), "sentiment": 0.0,
+                             "primary_theme": primary, "primary_subtheme": ""})
+    rows, themes_of = np.nonzero(member)
+    mentions = pd.DataFrame({"comment": rows, "order": 0, "theme_id": np.array(ids)[themes_of], "subtheme_id": "",
+                             "sentiment": 0.0, "sentiment_label": "neutral"})
+    table = pd.DataFrame({"theme_id": [*ids, "other"], "parent_id": "", "label": ["catch-all", "b", "c", "other"]})
+    state = State(comments=comments, mentions=mentions, themes=table, options={"seed": 1, "scale": metrics.NPS})
+    Impact(bootstrap=200).run(state)
+    got = state.themes.set_index("theme_id")
+    assert got.loc["t01", "priority"] == "too broad" and got.loc["t01", "share"] > 0.5
+    assert got.loc["t01", "rank"] == 3 and got.loc["other", "rank"] == 4  # after the themes it is broader than
+    assert sorted(got.loc[["t02", "t03"], "rank"]) == [1, 2]
+    bound = 200 * got["share"] + 0.01
+    for column in ("impact_driver", "impact_driver_low", "impact_driver_high", "impact_loo_low", "impact_loo_high"):
+        assert (got[column].abs() <= bound).all(), column

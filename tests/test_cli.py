@@ -37,7 +37,7 @@ def test_analyze_prints_a_summary_and_writes_the_outputs(tmp_path, sample_csv):
     assert proc.returncode == 0, proc.stderr
     assert "read 600 comments: kept 597, rejected 3" in proc.stdout
     assert "top 5 themes by impact (NPS points, key driver)" in proc.stdout
-    assert "scale: scores 0-10: NPS (0-10) assumed" in proc.stderr
+    assert "scale: the column 'nps' names it; scores 0-10" in proc.stderr
     assert "columns text=comment" in proc.stderr  # the guess is printed
     themes = pd.read_csv(tmp_path / "out" / "themes.csv")
     assert len(themes) >= 5
@@ -85,6 +85,7 @@ SMALL = {  # exports too small or too alike for themes or impacts: each still ge
                                                     ("Prices are too high", "2024-05-05")] * 5],
     "no score at all": [(t, "", "") for t in ["Delivery was late", "Great app", "Support was rude",
                                               "Too expensive"] * 5],
+    "every score missing": [(t, "n/a", "2024-03-01") for t in ["Delivery was late", "Great app", "Too expensive"] * 4],
 }
 
 
@@ -106,3 +107,72 @@ def test_small_and_odd_exports_still_get_a_report(tmp_path, capsys, name):
     if len(set(frame["comment"])) <= 2:  # one theme, and the console says why there is no impact
         assert "one theme: too few (or too alike) comments" in printed
         assert "| 1 |" in (out / "summary.md").read_text() and "1.0" not in (out / "summary.md").read_text()
+
+
+@pytest.mark.model
+def test_a_reused_out_folder_is_replaced_whole_and_survives_a_crash_while_writing(tmp_path, monkeypatch):
+    """A second run without dates or segments leaves no periods.csv or segments.csv of the first;
+    a run that fails while writing leaves the earlier output whole and no temporary folder; an
+    --out holding other files is refused before anything is analysed or replaced."""
+    import themes
+    import themes.report
+
+    rows = [("Delivery was late", "3", "2024-01-05", "web"), ("Great app", "9", "2024-04-05", "app"),
+            ("Support was rude", "2", "2024-05-05", "web"), ("Too expensive", "5", "2024-07-05", "app")] * 6
+    frame = pd.DataFrame(rows, columns=["comment", "nps", "date", "channel"])
+    out = tmp_path / "out"
+    themes.analyze(frame, text="comment", score="nps", date="date", segments=["channel"], progress=False).save(out)
+    assert {"periods.csv", "segments.csv"} <= {p.name for p in out.iterdir()}
+    second = themes.analyze(frame[["comment", "nps"]], text="comment", score="nps", progress=False)
+    second.save(out)
+    assert not {"periods.csv", "segments.csv"} & {p.name for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def crash(*args, **kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(themes.report, "write_report", crash)
+    with pytest.raises(OSError):
+        themes.analyze(frame, text="comment", date="date", progress=False).save(out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "thesis.docx").write_text("years of work")
+    proc = run("analyze", str(tmp_path / "x.csv"), "--out", str(tmp_path / "mine"))
+    assert proc.returncode != 0 and "holds files themes did not write (thesis.docx)" in proc.stderr
+    assert (tmp_path / "mine" / "thesis.docx").read_text() == "years of work"
+
+
+def test_every_row_rejected_writes_rejected_csv_and_errors_leak_no_personal_data(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("comment,nps\n,9\n---,3\n", encoding="utf-8")
+    proc = run("analyze", str(bad), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "every row was rejected" in proc.stderr
+    error = [line for line in proc.stderr.splitlines() if line.startswith("themes: error")]
+    assert len(error) == 1 and str(tmp_path / "out" / "rejected.csv") in error[0]
+    rejects = pd.read_csv(tmp_path / "out" / "rejected.csv")
+    assert rejects["reason"].tolist() == ["empty comment", "no words (punctuation only)"]
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(["comment"] + [f"ann{i}@example.com" for i in range(3000)]) + "\nok" + "," * 3000 + "\n")
+    proc = run("analyze", str(wide), "--text", "nope", "--out", str(tmp_path / "o2"))
+    assert proc.returncode == 2 and "@example.com" not in proc.stderr and "[EMAIL]" in proc.stderr
+    assert len(proc.stderr) < 1200 and "and 2989 more" in proc.stderr
+
+
+@pytest.mark.model
+def test_ids_segment_values_and_reject_reasons_are_masked(tmp_path):
+    import themes
+
+    frame = pd.DataFrame({"id": ["ann@example.com", "+371 29 123 456", "r3", "r3"],
+                          "comment": ["Delivery was late", "Great app", "Too expensive", "Too expensive"],
+                          "nps": ["3", "9", "2", "x 4111 1111 1111 1111"],
+                          "channel": ["bob@example.com", "web", "web", "app"]})
+    result = themes.analyze(frame, text="comment", score="nps", id="id", segments=["channel"], progress=False)
+    out = result.save(tmp_path / "out")
+    every_output = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in out.iterdir())
+    for secret in ("ann@example.com", "bob@example.com", "29 123 456", "4111 1111 1111 1111"):
+        assert secret not in every_output, secret
+    ids = result.comments["id"].tolist()
+    assert ids[0].startswith("[EMAIL]#") and ids[1].startswith("[PHONE]#") and len(set(ids)) == 3
+    assert "[CARD]" in result.rejects["reason"].iloc[0]

@@ -60,7 +60,8 @@ def test_without_scores_negative_frequent_themes_rank_lowest():
     sentiment = np.array([-0.9, -0.8, -0.7, 0.6, 0.8, 0.1])
     member = np.array([[1, 0], [1, 0], [1, 0], [0, 1], [0, 1], [0, 0]], dtype=bool)
     result = sentiment_impact(sentiment, member, n_boot=100)
-    assert result.impact[0] == pytest.approx(100 * 0.5 * -0.8)
+    # share x (the theme's mean sentiment - the export's): 0.5 x (-0.8 - -0.15)
+    assert result.impact[0] == pytest.approx(100 * 0.5 * (-0.8 + 0.15))
     assert result.impact[0] < 0 < result.impact[1]
 
 

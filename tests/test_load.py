@@ -40,7 +40,7 @@ def test_several_text_columns_make_one_comment_each(tmp_path):
 
 
 def test_dataframe_input(tmp_path):
-    frame = pd.DataFrame({"text": ["a comment", "another"], "score": [9, None]})
+    frame = pd.DataFrame({"text": ["a comment", "another"], "nps": [9, None]})
     loaded = load_inputs(frame, say=lambda m: None)
     assert loaded.comments["source"].unique().tolist() == ["dataframe"]
     assert loaded.comments["nps_group"].tolist() == ["promoter", ""]

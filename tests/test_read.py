@@ -7,7 +7,7 @@ import pytest
 
 from themes.errors import ThemesError
 from themes.io.columns import parse_dates, parse_score, resolve_roles
-from themes.io.read import read_table
+from themes.io.read import ROW, read_table
 
 ROWS = [{"id": "1", "comment": "Доставка опоздала", "nps": "3"},
         {"id": "2", "comment": "Piegāde kavējās, ļoti slikti", "nps": "4"},
@@ -32,7 +32,7 @@ def test_every_format_reads_the_same_table(tmp_path, suffix):
         frame.to_parquet(path)
     table = read_table(path)
     assert table.frame["comment"].tolist() == [r["comment"] for r in ROWS]
-    assert table.frame["_row"].tolist() == [1, 2, 3]
+    assert table.frame[ROW].tolist() == [1, 2, 3]
 
 
 @pytest.mark.parametrize("encoding, text", [
@@ -84,7 +84,7 @@ def test_rows_with_too_many_fields_become_rejects(tmp_path):
     path.write_text("id,comment\n1,fine\n2,broken,extra,fields\n3,also fine\n", encoding="utf-8")
     table = read_table(path)
     assert table.frame["comment"].tolist() == ["fine", "also fine"]
-    assert table.frame["_row"].tolist() == [1, 3]  # original numbers, not renumbered
+    assert table.frame[ROW].tolist() == [1, 3]  # original numbers, not renumbered
     assert table.rejects == [{"row": 2, "reason": "4 fields where the header has 2", "raw": "2,broken,extra,fields"}]
 
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from themes.errors import ThemesError
-from themes.io.read import read_table
+from themes.io.read import ROW, read_table
 
 # any text a comment can hold, bar NUL and carriage returns (which spreadsheets rewrite anyway)
 cell = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=40)
@@ -28,7 +28,7 @@ def test_csv_cells_round_trip(columns, data, delimiter, encoding):
         path = Path(tmp) / "export.csv"
         path.write_bytes(buffer.getvalue().encode(encoding))
         table = read_table(path)
-    got = table.frame.drop(columns="_row").values.tolist()
+    got = table.frame.drop(columns=ROW).values.tolist()
     assert got == rows
 
 
@@ -43,4 +43,4 @@ def test_arbitrary_bytes_are_read_or_refused_never_crash(content, suffix):
         except ThemesError as exc:
             assert str(exc).startswith(str(path))
             return
-        assert "_row" in table.frame.columns
+        assert ROW in table.frame.columns

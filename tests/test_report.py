@@ -167,6 +167,25 @@ def test_report_in_chromium(browser, report_dir, tmp_path, width):
     assert page.locator("#segment-heatmap rect.cell").count() == 7 * 9  # 7 segment values x (NPS + 8 themes)
     assert page.locator("#language-chart rect.bar").count() == comments["language"].nunique()
     assert page.locator("#theme-table tbody tr").count() == len(themes)
+    # quadrant texts (labels, axis titles, corners) overlap no other and stay inside the chart;
+    # whiskers stay on their axis
+    boxes = page.evaluate("""() => [...document.querySelectorAll('#quadrant-chart text')]
+        .map((t) => { const b = t.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; })""")
+    width = page.evaluate("document.querySelector('#quadrant-chart svg').viewBox.baseVal.width")
+    assert all(b[0] >= 0 and b[2] <= width for b in boxes)
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    impact_width = page.evaluate("document.querySelector('#impact-chart svg').viewBox.baseVal.width")
+    ends = page.evaluate("[...document.querySelectorAll('#impact-chart line.whisker')].map((l) => l.x2.baseVal.value)")
+    assert all(0 <= x <= impact_width for x in ends)
+    # the heatmap says which themes it shows and how to read it
+    assert f"8 top-ranked of {len(top) - ('other' in set(top['theme_id']))} themes" in \
+        page.locator("#segment-heatmap .hint").inner_text()
+    # what changed from the previous quarter, per theme, adding up to the change card
+    summary = json.loads((report_dir / "summary.json").read_text())
+    assert page.locator("#change-panel").is_visible()
+    shown = min(8, len(summary["change"]["contributions"])) + 1  # and the residual
+    assert page.locator("#change-chart rect.bar").count() == shown
     # the hostile comment is shown as text and did not run
     assert page.evaluate("window.__xss") is None
     page.fill("#quote-search", "window.__xss")

@@ -117,6 +117,16 @@ def test_errors_are_data(tmp_path, models_dir, records):
         assert post(json={"records": records[:101]}).status_code == 413  # rows
         big = pd.DataFrame({"comment": ["x" * 100] * 1000}).to_csv(index=False).encode()
         assert post(files={"file": ("big.csv", big, "text/csv")}).status_code == 413  # bytes
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)  # 150 rows in a sheet that declares no size: counted, stopped at 101
+        sheet = book.create_sheet("s")
+        for row in [["comment"]] + [["slow delivery"]] * 150:
+            sheet.append(row)
+        sheet_file = tmp_path / "rows.xlsx"
+        book.save(sheet_file)
+        too_long = post(files={"file": ("rows.xlsx", sheet_file.read_bytes(), "application/octet-stream")})
+        assert too_long.status_code == 413 and "more than 100 rows" in too_long.text
         assert client.get("/v1/jobs/0123456789abcdef", headers=A).status_code == 404
         too_many = {"comments": [{"text": "slow delivery"}] * 1001}
         assert client.post("/v1/models/sample/assign", headers=A, json=too_many).status_code == 413
@@ -201,3 +211,50 @@ def test_a_real_uvicorn_process(tmp_path, models_dir, records):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_under_abuse_the_service_answers_with_the_right_codes_and_keeps_nothing_it_should_not(
+        tmp_path, models_dir, records):
+    """Streamed bodies over the limit, malformed bodies, hostile file names, a full queue, a big
+    assign, and a job deleted while it runs (#28)."""
+    with TestClient(make(tmp_path, models_dir, max_upload_mb=0.05, max_jobs_per_key=1)) as client:
+        def chunked(size):  # no Content-Length: only counting the stream can stop it
+            for _ in range(size // 4096):
+                yield b"x" * 4096
+
+        assert client.post("/v1/analyze", headers={**A, "content-type": "application/json"},
+                           content=chunked(200_000)).status_code == 413
+        boundary = "b0undary"
+        multipart = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n"
+                     .encode() + b"comment\n" + b"y" * 200_000)
+        assert client.post("/v1/analyze", headers={**A, "content-type": f"multipart/form-data; boundary={boundary}"},
+                           content=iter([multipart[i:i + 8192] for i in range(0, len(multipart), 8192)])
+                           ).status_code == 413
+        for body in (b"{", b"", b'{"records": ["\xff\xfe"]}', b"[" * 5000 + b"]" * 5000):
+            answer = client.post("/v1/analyze", headers={**A, "content-type": "application/json"}, content=body)
+            assert answer.status_code == 422, (body[:20], answer.text[:200])
+        nested = json.dumps({"a": 1}).join(["[" * 3000, "]" * 3000])
+        answer = client.post("/v1/analyze", headers=A, files={"file": ("a.csv", b"comment\nok\n", "text/csv")},
+                             data={"options": nested})
+        assert answer.status_code == 422
+        assert client.post("/v1/models/sample/assign", headers={**A, "content-type": "application/json"},
+                           content=b'{"comments": [{"text": "\xff"}]}').status_code == 422
+        big = {"comments": [{"text": "slow delivery " * 1400}] * 20}  # 392,000 characters
+        assert client.post("/v1/models/sample/assign", headers=A, json=big).status_code == 413
+
+        csv = pd.DataFrame(records[:60]).to_csv(index=False).encode()
+        first = client.post("/v1/analyze", headers=A, files={"file": ("..", csv, "text/csv")})
+        assert first.status_code == 202, first.text
+        full = client.post("/v1/analyze", headers=A, files={"file": ("out", csv, "text/csv")})
+        assert full.status_code == 429 and full.headers["Retry-After"] == "30"
+        job_id = first.json()["id"]
+        folder = tmp_path / "data" / "jobs" / job_id
+        assert sorted(p.name for p in folder.iterdir()) == ["upload.csv"]
+        deadline = time.time() + 120
+        while client.get(f"/v1/jobs/{job_id}", headers=A).json()["status"] == "queued" and time.time() < deadline:
+            time.sleep(0.05)
+        assert client.delete(f"/v1/jobs/{job_id}", headers=A).status_code == 204
+        client.app.state.pool.submit(lambda: None).result(timeout=300)  # the job's thread has finished
+        assert not folder.exists() and client.get(f"/v1/jobs/{job_id}", headers=A).status_code == 404
+        second = client.post("/v1/analyze", headers=A, files={"file": ("out", csv, "text/csv")})
+        assert second.status_code == 202 and wait(client, second.json()["id"])["status"] == "done"

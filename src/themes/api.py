@@ -16,13 +16,14 @@ import pandas as pd
 from . import __version__
 from .blocks import map_strings
 from .config import PipelineConfig, load_config
-from .errors import ThemesError
+from .errors import NoUsableComments, ThemesError
 from .flags import FLAGS
+from .io.folders import output_folder
 from .io.load import load_inputs
 from .io.write import write_csv
 from .memory import release_free_memory, use_system_allocator_for_arrow
 from .pipeline import run_pipeline
-from .privacy import mask_pii
+from .privacy import mask_id, mask_pii, mask_rejects
 from .stages import State
 from .theme_model import OTHER
 
@@ -53,23 +54,24 @@ class AnalysisResult:
              report_language: str = "en") -> Path:
         """Write comments.csv, mentions.csv, themes.csv, summary.json and rejected.csv, plus
         segments.csv and periods.csv when there are segments or dates, and (``report``) the
-        report: report.html, report.xlsx and summary.md."""
+        report: report.html, report.xlsx and summary.md. They are written to a temporary folder
+        that then replaces ``folder`` whole (``io.write.output_folder``)."""
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        write_csv(self.comments, folder / "comments.csv")
-        write_csv(self.mentions, folder / "mentions.csv")
-        write_csv(self.themes, folder / "themes.csv")
-        write_csv(self.rejects, folder / "rejected.csv")
-        for name, table in self.tables.items():
-            write_csv(table, folder / f"{name}.csv")
-        (folder / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False, default=str),
-                                             encoding="utf-8")
-        if save_model is not None and self.theme_model is not None:
-            self.save_model(save_model)
-        if report:
-            from .report import write_report
+        with output_folder(folder) as fresh:
+            write_csv(self.comments, fresh / "comments.csv")
+            write_csv(self.mentions, fresh / "mentions.csv")
+            write_csv(self.themes, fresh / "themes.csv")
+            write_csv(self.rejects, fresh / "rejected.csv")
+            for name, table in self.tables.items():
+                write_csv(table, fresh / f"{name}.csv")
+            (fresh / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False,
+                                                           default=str), encoding="utf-8")
+            if report:
+                from .report import write_report
 
-            write_report(folder, language=report_language)
+                write_report(fresh, language=report_language)
+        if save_model is not None and self.theme_model is not None:  # after: it may be inside ``folder``
+            self.save_model(save_model)
         return folder
 
 
@@ -180,7 +182,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
     in ``source``) or a DataFrame. Column roles not given are guessed from header names.
-    ``scale`` is nps, csat, ces or stars (detected from the scores when not given); ``period``
+    ``scale`` is nps, csat, ces, stars, rating10 or rating100 (detected from the score column's
+    header and the scores when not given); ``period``
     is month or quarter (default) for the trend tables; ``join``/``on`` add customer data.
     ``calibrate_sentiment`` re-fits the sentiment head's positive/negative balance on the
     export's own promoters and detractors and reports the change in ``summary``.
@@ -224,8 +227,13 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
 
             loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on, say=say)
             segment_columns = [s for s in segment_columns if s != on] + joined_segments
+        if mask:  # ids and segment values are users' strings too (after the join, which matches them)
+            loaded.comments["id"] = map_strings(loaded.comments["id"], mask_id)
+            for column in segment_columns:
+                loaded.comments[column] = map_strings(loaded.comments[column].astype(str), mask_pii)
+            loaded.rejects = mask_rejects(loaded.rejects)
         if loaded.comments.empty:
-            raise ThemesError("no usable comments: every row was rejected (see rejected.csv)")
+            raise NoUsableComments(loaded.rejects)
         progress_factory = None
         if progress:
             from tqdm import tqdm
@@ -267,8 +275,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     mentions = state.mentions[MENTION_COLUMNS + [f for f in FLAGS if f in state.mentions]]
     mentions["similarity"] = mentions["similarity"].round(4)
     themes = state.themes[[col for col in THEME_COLUMNS if col in state.themes]].copy()
-    rejects = loaded.rejects.copy()
-    rejects["raw"] = rejects["raw"].astype(str).map(mask_pii if mask else str)
+    rejects = loaded.rejects
 
     summary = {
         "counts": {"read": loaded.n_read, "kept": len(comments), "rejected": len(rejects),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import metrics
 from .blocks import shared_values
-from .impact import driver_impact
+from .impact import driver_impact, resample_cells, ridge_effects
 from .stats import benjamini_hochberg, fisher_greater
 
 
@@ -111,3 +111,65 @@ def emerging_themes(member: np.ndarray, periods: pd.Series, alpha: float = 0.05)
         "share_before": member[before].mean(axis=0).round(4),
         "p_value": p, "q_value": q, "emerging": q < alpha,
     })
+
+
+def _effects(weights: np.ndarray, value: np.ndarray, member: np.ndarray, factor: float, alpha: float):
+    """Per draw (rows of ``weights`` over the cells): the metric, each theme's share and its own
+    effect (the key-driver regression's coefficient, in the metric's units)."""
+    n = weights.sum(axis=1)
+    return factor * (weights @ value) / n, (weights @ member) / n[:, None], \
+        factor * ridge_effects(weights, value, member, alpha)
+
+
+def change_decomposition(values: np.ndarray, member: np.ndarray, theme_ids: list[str], periods: pd.Series,
+                         *, n_boot: int = 500, seed: int = 42, level: float = 0.95,
+                         factor: float = 100.0, alpha: float = 1e-3) -> dict | None:
+    """What moved the metric from the previous period to the latest, theme by theme.
+
+    In each period the key-driver regression (intercept + each theme's own effect) adds up to the
+    metric: metric = baseline + sum(share x effect). The change is therefore, per theme, volume
+    (share_to - share_from) x effect_from (more or fewer mentions at the old effect) plus score
+    share_to x (effect_to - effect_from) (its comments scoring better or worse, everything else
+    held); the residual is the change of the baseline (respondents with no theme, or everyone,
+    scoring differently), so sum(total) + residual == delta. Each figure has a bootstrap interval
+    (respondents resampled within each period). None with fewer than two scored periods."""
+    labels = shared_values(periods)
+    scored = ~np.isnan(values)
+    order = sorted(set(labels[scored]) - {""})
+    if len(order) < 2:
+        return None
+    parts = []
+    for k, period in enumerate(order[-2:]):
+        inside = (labels == period) & scored
+        value, cell_member, counts, draws = resample_cells(values[inside], member[inside], n_boot, seed + k)
+        point = _effects(counts[None, :], value, cell_member, factor, alpha)
+        boot = [_effects(block, value, cell_member, factor, alpha) for block in draws]
+        parts.append((point, tuple(np.concatenate([b[i] for b in boot]) for i in range(3))))
+
+    def split(a, b):
+        (m0, s0, g0), (m1, s1, g1) = a, b
+        volume, score = (s1 - s0) * g0, s1 * (g1 - g0)
+        delta = m1 - m0
+        return delta, volume, score, volume + score, delta - (volume + score).sum(axis=1)
+
+    point = split(parts[0][0], parts[1][0])
+    boot = split(parts[0][1], parts[1][1])
+    alpha = (1 - level) / 2
+
+    def interval(draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.quantile(draws, alpha, axis=0), np.quantile(draws, 1 - alpha, axis=0)
+
+    d_low, d_high = interval(boot[0])
+    t_low, t_high = interval(boot[3])
+    r_low, r_high = interval(boot[4])
+    contributions = [{"theme_id": theme, "volume_effect": round(float(point[1][0, t]), 2),
+                      "score_effect": round(float(point[2][0, t]), 2), "total": round(float(point[3][0, t]), 2),
+                      "low": round(float(t_low[t]), 2), "high": round(float(t_high[t]), 2)}
+                     for t, theme in enumerate(theme_ids)]
+    return {"from": order[-2], "to": order[-1], "delta": round(float(point[0][0]), 2),
+            "low": round(float(d_low), 2), "high": round(float(d_high), 2),
+            "contributions": sorted(contributions, key=lambda c: -abs(c["total"])),
+            # from the rounded figures, so that they add up to the printed delta exactly
+            "residual": round(round(float(point[0][0]), 2) - sum(c["total"] for c in contributions), 2),
+            "residual_low": round(float(r_low), 2),
+            "residual_high": round(float(r_high), 2)}

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from .errors import ThemesError
+from .errors import NoUsableComments, ThemesError, column_list, safe_message
+from .io.folders import check_output_folder
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn customer feedback exports into themes ranked by their impact on NPS.")
@@ -31,7 +32,7 @@ def _interruptible():
 
 
 def print_summary(result, out: Path | None = None, top: int = 5) -> None:
-    from .report import figure  # the CLI starts light: the report stack loads when it is used
+    from .report import describe_change, figure  # the CLI starts light: the report stack loads when used
 
     s = result.summary
     counts = s["counts"]
@@ -40,7 +41,7 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
     typer.echo("languages: " + ", ".join(f"{k} {v}" for k, v in s["languages"].items()))
     if s.get("nps"):
         n = s["nps"]
-        name = n["scale"].upper() if n["scale"] != "stars" else "average stars"
+        name = n.get("label") or n["scale"].upper()
         fmt = "+.1f" if n["scale"] == "nps" else ".1f"  # only NPS runs from negative to positive
         typer.echo(f"{name} {n['value']:{fmt}} (95% CI {n['low']:{fmt}} .. {n['high']:{fmt}}) "
                    f"from {n['responses']} scored responses")
@@ -74,6 +75,23 @@ def print_summary(result, out: Path | None = None, top: int = 5) -> None:
     if emerging:
         labels = result.themes.set_index("theme_id")["label"]
         typer.echo(f"emerging in {s['periods']['latest']}: " + "; ".join(labels[t] for t in emerging))
+    if s.get("change"):
+        typer.echo(describe_change(s["change"]))
+
+
+@contextmanager
+def _rejects_written(out: Path):
+    """When every row is rejected there is nothing to analyse, but the reasons are what the user
+    needs: rejected.csv is written to ``out`` (as the output of this run) and the error names it."""
+    try:
+        yield
+    except NoUsableComments as exc:
+        from .io.folders import output_folder
+        from .io.write import write_csv
+
+        with output_folder(out) as fresh:
+            write_csv(exc.rejects, fresh / "rejected.csv")
+        raise ThemesError(f"{exc} (the reasons, row by row: {out / 'rejected.csv'})") from None
 
 
 # the engine options, shared by analyze and apply
@@ -95,7 +113,8 @@ def analyze(
     id: Annotated[str | None, typer.Option("--id", help="Row id column.")] = None,
     lang: Annotated[str | None, typer.Option(help="Column with a language code per row.")] = None,
     segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
-    scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, or auto (from the range).")] = "auto",
+    scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, rating10, rating100, "
+                                            "or auto (from the header and the scores).")] = "auto",
     period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
     join: Annotated[Path | None, typer.Option(help="Customer data to join (any supported format).")] = None,
     on: Annotated[str | None, typer.Option(help="Column to join on, present in both.")] = None,
@@ -124,7 +143,8 @@ def analyze(
 
     if report_language not in TEXT:
         raise ThemesError(f"--report-language must be one of {', '.join(TEXT)}, got '{report_language}'")
-    with _interruptible():
+    check_output_folder(out)  # before the analysis, not after it
+    with _interruptible(), _rejects_written(out):
         result = run([str(f) for f in files], text=text, score=score, date=date, id=id, lang=lang,
                      segments=segment, config=config, model=model, sentiment_model=sentiment_model,
                      default_language=default_language, label_language=label_language, n_themes=themes,
@@ -160,7 +180,8 @@ def apply_model(
     date: Annotated[str | None, typer.Option(help="Date column.")] = None,
     id: Annotated[str | None, typer.Option("--id", help="Row id column.")] = None,
     segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
-    scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, or auto.")] = "auto",
+    scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, rating10, rating100, "
+                                            "or auto.")] = "auto",
     period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
     report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
@@ -176,7 +197,8 @@ def apply_model(
 
     if not (model_dir / "theme_model.json").exists():
         raise ThemesError(f"{model_dir}: not a saved theme model (make one with themes analyze --save-model DIR)")
-    with _interruptible():
+    check_output_folder(out)
+    with _interruptible(), _rejects_written(out):
         result = run(model_dir, [str(f) for f in files], text=text, score=score, date=date, id=id,
                      segments=segment, scale=scale, period=period, mask=not no_mask, engine=engine,
                      scheduler=scheduler, workers=workers, partition_size=partition_size, progress=not quiet,
@@ -213,7 +235,7 @@ def train_sentiment(
     table = read_table(file).frame
     for column in (text, label):
         if column not in table:
-            raise ThemesError(f"{file}: no column '{column}' (columns: {', '.join(table.columns[1:])})")
+            raise ThemesError(f"{file}: no column '{column}' (columns: {column_list(table.columns[1:])})")
     labels = table[label].map(normalise_label)
     usable = labels.notna() & (table[text].str.strip() != "")
     if not usable.any():
@@ -243,6 +265,8 @@ def serve(
     workers: Annotated[int, typer.Option(help="Analysis jobs run at once; more wait in a queue.")] = 1,
     max_upload_mb: Annotated[float, typer.Option(help="Largest accepted upload.")] = 50.0,
     max_rows: Annotated[int, typer.Option(help="Most rows per job.")] = 200_000,
+    max_queued: Annotated[int, typer.Option(help="Jobs queued or running at once; more get 429.")] = 20,
+    max_jobs_per_key: Annotated[int, typer.Option(help="... and of one API key.")] = 5,
     keys_file: Annotated[Path | None, typer.Option(help="API keys, one per line (and THEMES_API_KEYS).")] = None,
     no_auth: Annotated[bool, typer.Option("--no-auth", help="No API keys: a trusted local setup only.")] = False,
 ) -> None:
@@ -255,7 +279,8 @@ def serve(
         raise ThemesError("the service needs its extra: pip install -e '.[serve]'") from None
     settings = Settings.from_env(keys_file=str(keys_file) if keys_file else None, data_dir=data,
                                  models_dir=models, workers=workers, max_upload_mb=max_upload_mb,
-                                 max_rows=max_rows, open_access=no_auth)
+                                 max_rows=max_rows, max_queued=max_queued, max_jobs_per_key=max_jobs_per_key,
+                                 open_access=no_auth)
     if no_auth:
         _say("themes serve: --no-auth: anyone who can reach this port can use the API")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
@@ -267,12 +292,17 @@ def main() -> None:
     try:
         app()
     except ThemesError as exc:
-        typer.echo(f"themes: error: {exc}", err=True)
+        typer.echo(f"themes: error: {safe_message(exc, limit=1000)}", err=True)
         sys.exit(exc.exit_code)
+    except OSError as exc:  # a full disk, a folder not writable: the system's words, no traceback
+        if os.environ.get("THEMES_DEBUG"):
+            raise
+        typer.echo(f"themes: error: {safe_message(exc)}", err=True)
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("THEMES_DEBUG"):
             raise
-        typer.echo(f"themes: internal error: {type(exc).__name__}: {exc} "
+        typer.echo(f"themes: internal error: {type(exc).__name__}: {safe_message(exc)} "
                    "(set THEMES_DEBUG=1 for the traceback)", err=True)
         sys.exit(1)
 

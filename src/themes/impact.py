@@ -11,7 +11,7 @@ Two estimates, reported side by side:
   planted data; the ranking uses the one the summary names.
 
 Negative impact means the theme lowers the metric; rank 1 is the theme that costs the most.
-Without scores: impact_t = 100 * share_t * mean sentiment of the theme's comments.
+Without scores: impact_t = 100 * share_t * (mean sentiment of the theme's comments - the export's).
 
 Comments that share a value and a set of themes are interchangeable for every statistic
 here, so estimates and the bootstrap work on these cells: exact, and cheap at any N.
@@ -90,7 +90,7 @@ def _loo(weights: np.ndarray, value: np.ndarray, member: np.ndarray, factor: flo
 DRAW_CELLS_PER_BLOCK = 1_000_000
 
 
-def _resample(values: np.ndarray, member: np.ndarray, n_boot: int, seed: int):
+def resample_cells(values: np.ndarray, member: np.ndarray, n_boot: int, seed: int):
     """The scored comments as cells, and the bootstrap draws of the cell counts as an iterator of
     blocks of draws (DRAW_CELLS_PER_BLOCK entries at most; one draw at least); None if no scores.
     (All 1,000 draws at once took 2 GB at 100,000 comments; the blocks are the same draws, the
@@ -121,7 +121,7 @@ def theme_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, see
                  level: float = 0.95, factor: float = 100.0) -> ImpactResult:
     """Leave-one-out impact. values: (N,) per-respondent values (NaN = no score); member: (N, T)."""
     n_themes = member.shape[1]
-    cells = _resample(values, member, n_boot, seed)
+    cells = resample_cells(values, member, n_boot, seed)
     if cells is None:
         return _no_scores("loo", n_themes)
     value, cell_member, counts, draws = cells
@@ -131,35 +131,39 @@ def theme_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, see
     return ImpactResult("loo", point[0], low, high, with_[0], without[0], bootstrap_p(boot))
 
 
-def _ridge(weights: np.ndarray, value: np.ndarray, member: np.ndarray, alpha: float) -> np.ndarray:
+def ridge_effects(weights: np.ndarray, value: np.ndarray, member: np.ndarray, alpha: float,
+           prior_comments: float = 0.0) -> np.ndarray:
     """Weighted ridge with an unpenalised intercept, one fit per row of ``weights``: (B, T).
-    The penalty is alpha per respondent (alpha * n), so its pull does not depend on N; it
-    only steadies themes that are rare or always mentioned together."""
+    The penalty is alpha per respondent (alpha * n), which steadies themes always mentioned
+    together, plus ``prior_comments``: each theme's effect is estimated as if it had that many
+    more comments of no effect, so a theme of n comments keeps about n / (n + prior_comments) of
+    its raw effect (a small theme's estimate is mostly noise; a large one's barely moves)."""
     n_themes = member.shape[1]
     design = np.column_stack([np.ones(len(value)), member])  # (C, T+1)
-    penalty = alpha * np.eye(n_themes + 1)
+    penalty = np.eye(n_themes + 1)
     penalty[0, 0] = 0.0
     out = np.empty((weights.shape[0], n_themes))
     for b, w in enumerate(weights):
-        gram = design.T @ (design * w[:, None]) + penalty * w.sum()
+        gram = design.T @ (design * w[:, None]) + penalty * (alpha * w.sum() + prior_comments)
         rhs = design.T @ (w * value)
         out[b] = np.linalg.lstsq(gram, rhs, rcond=None)[0][1:]
     return out
 
 
 def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, seed: int = 42,
-                  level: float = 0.95, factor: float = 100.0, alpha: float = 1e-3) -> ImpactResult:
+                  level: float = 0.95, factor: float = 100.0, alpha: float = 1e-3,
+                  prior_comments: float = 0.0) -> ImpactResult:
     """Key-driver impact: share_t * own effect_t * factor, the own effect from a ridge
-    regression of the respondent's value on all theme indicators at once."""
+    regression of the respondent's value on all theme indicators at once (``ridge_effects``)."""
     n_themes = member.shape[1]
-    cells = _resample(values, member, n_boot, seed)
+    cells = resample_cells(values, member, n_boot, seed)
     if cells is None:
         return _no_scores("driver", n_themes)
     value, cell_member, counts, draws = cells
     total = counts.sum()
 
     def impact_of(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        effect = _ridge(weights, value, cell_member, alpha)
+        effect = ridge_effects(weights, value, cell_member, alpha, prior_comments)
         share = (weights @ cell_member) / weights.sum(axis=1, keepdims=True)
         return factor * share * effect, effect
 
@@ -176,7 +180,9 @@ def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, se
 
 def sentiment_impact(sentiment: np.ndarray, member: np.ndarray, n_boot: int = 1000, seed: int = 42,
                      level: float = 0.95) -> ImpactResult:
-    """Volume x tone when there are no scores: 100 * share * mean sentiment of the theme."""
+    """Volume x tone when there are no scores: 100 * share * (mean sentiment of the theme's comments
+    - that of all comments). Against the export's own tone, not against neutral: in an export of
+    complaints every theme is negative, and only one more negative than the rest is a finding."""
     member = member.astype(bool)
     n = len(sentiment)
     rng = np.random.default_rng(seed)
@@ -186,7 +192,7 @@ def sentiment_impact(sentiment: np.ndarray, member: np.ndarray, n_boot: int = 10
         n_t = m.sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_t = (sentiment[idx][:, None] * m).sum(axis=0) / n_t
-        return 100.0 * (n_t / len(idx)) * np.nan_to_num(mean_t)
+        return 100.0 * (n_t / len(idx)) * np.nan_to_num(mean_t - sentiment[idx].mean())
 
     point = stat(np.arange(n))
     boot = np.array([stat(rng.integers(0, n, n)) for _ in range(n_boot)]) if n and n_boot else np.empty((0,))

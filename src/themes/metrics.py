@@ -9,10 +9,13 @@ some respondents", which the impact analysis needs:
   csat   1-5:  satisfied 4-5 (1), neutral 3 (0), dissatisfied 1-2 (0); CSAT = % satisfied, 0..100
   ces    1-7:  low effort 5-7 (1), neutral 4 (0), high effort 1-3 (0); CES = % low effort, 0..100
   stars  1-5:  the rating itself; metric = average rating, 1..5
+  rating 1-10 or 0-100: the rating itself; metric = average rating (a 1-10 rating is not NPS:
+         NPS needs the 0-10 "how likely are you to recommend" question, which is asked as such)
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +32,17 @@ class Scale:
     groups: tuple[tuple[str, float, float, float], ...]  # (label, from, to, value) inclusive ranges
     top: str  # the best group (promoters) and the worst (detractors)
     bottom: str
+    label: str = ""  # how the console and the report name the metric ("NPS", "average stars")
+    average: bool = False  # the metric is the average score itself, not a share of groups
+
+    @property
+    def span(self) -> float:
+        """The width of the metric's range (NPS: -100..100 is 200 points): a theme holding a share s
+        of the comments can move the metric by at most s x span."""
+        if self.average:
+            return self.high - self.low
+        values = [value for _, _, _, value in self.groups]
+        return self.factor * (max(values) - min(values))
 
     def _band(self, scores: np.ndarray) -> np.ndarray:
         """Index of each score's group: the last band starting at or below it, so a score
@@ -56,7 +70,7 @@ class Scale:
         """Each respondent's contribution to the metric; NaN where there is no score."""
         scores = np.asarray(scores, dtype=float)
         self._check(scores)
-        if self.name == "stars":
+        if self.average:
             return scores.copy()
         by_band = np.array([value for _, _, _, value in self.groups])
         return np.where(np.isnan(scores), np.nan, by_band[np.clip(self._band(scores), 0, None)])
@@ -70,17 +84,28 @@ class Scale:
 
 NPS = Scale("nps", 0, 10, "NPS points", 100.0,
             (("detractor", 0, 6, -1.0), ("passive", 7, 8, 0.0), ("promoter", 9, 10, 1.0)),
-            top="promoter", bottom="detractor")
+            top="promoter", bottom="detractor", label="NPS")
 CSAT = Scale("csat", 1, 5, "% satisfied", 100.0,
              (("dissatisfied", 1, 2, 0.0), ("neutral", 3, 3, 0.0), ("satisfied", 4, 5, 1.0)),
-             top="satisfied", bottom="dissatisfied")
+             top="satisfied", bottom="dissatisfied", label="CSAT")
 CES = Scale("ces", 1, 7, "% low effort", 100.0,
             (("high effort", 1, 3, 0.0), ("neutral", 4, 4, 0.0), ("low effort", 5, 7, 1.0)),
-            top="low effort", bottom="high effort")
+            top="low effort", bottom="high effort", label="CES")
 STARS = Scale("stars", 1, 5, "average stars", 1.0,
               (("negative", 1, 2, 0.0), ("mixed", 3, 3, 0.0), ("positive", 4, 5, 0.0)),
-              top="positive", bottom="negative")
-SCALES = {s.name: s for s in (NPS, CSAT, CES, STARS)}
+              top="positive", bottom="negative", label="average stars", average=True)
+RATING10 = Scale("rating10", 1, 10, "average rating", 1.0,
+                 (("negative", 1, 4, 0.0), ("mixed", 5, 6, 0.0), ("positive", 7, 10, 0.0)),
+                 top="positive", bottom="negative", label="average rating (1-10)", average=True)
+RATING100 = Scale("rating100", 0, 100, "average score", 1.0,
+                  (("negative", 0, 40, 0.0), ("mixed", 41, 69, 0.0), ("positive", 70, 100, 0.0)),
+                  top="positive", bottom="negative", label="average score (0-100)", average=True)
+SCALES = {s.name: s for s in (NPS, CSAT, CES, STARS, RATING10, RATING100)}
+# what a score column's header says the question was, in en/ru/lv (the first that matches wins)
+HEADER_HINTS = ((NPS, re.compile(r"\bnps\b|recommend|\bltr\b|рекоменд|ieteik", re.I)),
+                (CES, re.compile(r"\bces\b|effort|усили|pūl", re.I)),
+                (CSAT, re.compile(r"csat|satisf|удовлетвор|apmierin", re.I)),
+                (STARS, re.compile(r"star|звезд|звёзд|zvaigzn", re.I)))
 
 
 def get_scale(name: str) -> Scale:
@@ -90,17 +115,48 @@ def get_scale(name: str) -> Scale:
         raise ValueError(f"unknown scale '{name}' (choose {', '.join(SCALES)})") from None
 
 
-def detect_scale(scores: pd.Series) -> tuple[Scale, str]:
-    """Guess the scale from the range of the scores, and say why."""
+def detect_scale(scores: pd.Series, columns: list[str] | tuple[str, ...] = ()) -> tuple[Scale, str]:
+    """The scale of the scores, and why: the question the score column's header names where most
+    scores fit it (the others are then rejected as outside it, as typos), else the smallest usual
+    scale the scores fit, where a 0 says 0-10 (the NPS question) and 1-10 without one is a plain
+    rating. Says when the scores use only part of the scale."""
     s = pd.Series(scores, dtype=float).dropna()
     if s.empty:
         return NPS, "no scores: NPS assumed"
-    low, high = s.min(), s.max()
-    if low >= 1 and high <= 5:
-        return CSAT, f"scores {low:g}-{high:g} fit 1-5: CSAT assumed (use --scale stars for ratings)"
-    if low >= 1 and high <= 7:
-        return CES, f"scores {low:g}-{high:g} fit 1-7: CES assumed"
-    return NPS, f"scores {low:g}-{high:g}: NPS (0-10) assumed"
+    low, high = float(s.min()), float(s.max())
+    seen = f"scores {low:g}-{high:g}"
+    named = next(((scale, c) for c in columns for scale, pattern in HEADER_HINTS if pattern.search(str(c))), None)
+    fit = float(s.between(named[0].low, named[0].high).mean()) if named else 0.0
+    if named and fit > 0.5:
+        scale, why = named[0], f"the column '{named[1]}' names it; {seen}"
+        if fit < 1:
+            why += f" ({1 - fit:.0%} outside its {scale.low:g}-{scale.high:g}: rejected)"
+        s = s[s.between(scale.low, scale.high)]
+    else:
+        if low >= 1 and high <= 5:
+            scale, why = CSAT, f"{seen} fit 1-5: CSAT assumed (--scale stars for star ratings)"
+        elif low >= 1 and high <= 7:
+            scale, why = CES, f"{seen} fit 1-7: CES assumed"
+        elif low >= 0 and high <= 10 and low < 1:
+            scale, why = NPS, f"{seen}: a 0-10 scale, the NPS question's (likelihood to recommend) assumed"
+        elif low >= 1 and high <= 10:
+            scale, why = RATING10, (f"{seen}: a 1-10 rating, not NPS, whose 0-10 scale starts at 0 "
+                                    "(--scale nps if it is the recommend question)")
+        else:
+            scale, why = RATING100, f"{seen}: a 0-100 score"
+        if named:
+            why += f" (the column '{named[1]}' names {named[0].label}, whose range most of them do not fit)"
+    return scale, why + _partial(s, scale)
+
+
+def _partial(s: pd.Series, scale: Scale) -> str:
+    """A note when nearly all scores sit in the lower half of a long scale: its upper half unused,
+    as when a 1-5 rating is stored on a 1-10 field (scores skewed high are usual and not noted)."""
+    half = scale.low + (scale.high - scale.low) / 2
+    if scale.high - scale.low < 9 or (inside := float((s <= half).mean())) < 0.95:
+        return ""
+    return (f"; {inside:.0%} of them are {scale.low:g}-{half:g}: only the lower part of the "
+            f"{scale.low:g}-{scale.high:g} scale is used (a 1-{half:g} scale stored as {scale.low:g}-{scale.high:g}?)")
 
 
 def bootstrap_interval(values: np.ndarray, factor: float = 100.0, n_boot: int = 2000, seed: int = 42,

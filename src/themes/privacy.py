@@ -1,6 +1,7 @@
 """Masking of personal data in anything a person reads: reports, quotes, keywords, API answers.
 
-Masked: e-mail addresses, payment card numbers (Luhn-checked), IBANs, phone numbers
+Masked (in the texts, ids, segment values, rejected rows' text and reason, and error messages):
+e-mail addresses, payment card numbers (Luhn-checked), IBANs, phone numbers
 (international, +371, +7 and local forms), Latvian personal codes, Russian SNILS and INN.
 Look-alikes that must stay (order numbers, prices, dates) are left alone: cards must pass
 Luhn, phones need a phone-like shape, personal codes need their exact layout.
@@ -8,6 +9,7 @@ Luhn, phones need a phone-like shape, personal codes need their exact layout.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 PLACEHOLDERS = ("[EMAIL]", "[PHONE]", "[CARD]", "[IBAN]", "[ID]")
@@ -77,3 +79,22 @@ def mask_pii(text: str) -> str:
     text = _SNILS.sub("[ID]", text)
     text = _PHONE.sub("[PHONE]", text)
     return text
+
+
+def mask_id(value: str) -> str:
+    """An id with personal data in it (an e-mail, a phone number) masked, plus a short digest of
+    the original, so that ids stay unique and the owner of the export can still find the row
+    (by the digest of their own id: sha256, first 8 hex digits)."""
+    masked = mask_pii(value)
+    if masked == value:
+        return value
+    return f"{masked}#{hashlib.sha256(value.encode('utf-8')).hexdigest()[:8]}"
+
+
+def mask_rejects(rejects):
+    """rejected.csv's row text and reason (which can quote a cell) masked."""
+    out = rejects.copy()
+    for column in ("raw", "reason"):
+        if column in out:
+            out[column] = out[column].astype(str).map(mask_pii)
+    return out

@@ -7,7 +7,13 @@ measured on a large simulated population with counterfactuals, not derived by ha
 
 * ``loo_truth``: metric(all) - metric(without the theme's comments), in the population;
 * ``driver_truth``: share x the theme's own effect, i.e. the mean change in the respondent's
-  NPS value when the theme is switched on vs off, everything else held.
+  NPS value when the theme is switched on vs off, everything else held;
+* ``change_truth``: the change from the third quarter to the fourth, decomposed per theme
+  (``themes.breakdown.change_decomposition`` on the population): the emerging theme grows, and a
+  ``worsening`` theme's effect doubles in the last quarter.
+
+Scores are drawn on 0-10 and mapped onto the ``scale`` asked for (stars, CSAT and CES by rounding
+onto their range, a 1-10 rating by lifting 0 to 1, 0-100 by x10): the truths are in that scale's metric.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics
+from .breakdown import change_decomposition
 
 DEFAULT_EFFECTS = {"delivery": -3.0, "support": -2.5, "app": -2.0, "price": -1.2, "refund": -2.8,
                    "staff": 1.2, "quality": 0.8, "checkout": 0.0}
@@ -39,6 +46,8 @@ class PlantedExport:
     effects: dict[str, float]
     loo_truth: dict[str, float] = field(default_factory=dict)
     driver_truth: dict[str, float] = field(default_factory=dict)
+    change_truth: dict | None = None  # change_decomposition of the population, Q3 -> Q4
+    scale: metrics.Scale = metrics.NPS
     over_represented: tuple[str, str] | None = None  # (segment value, theme)
     emerging: str | None = None
 
@@ -67,28 +76,46 @@ def _draw(n: int, rng, effects, freqs, null: bool, boost_segment: str, boost_the
     return themes, channel, quarter, member, base, noise
 
 
-def _scores(base, noise, member, effect_vector):
-    return np.clip(np.round(base + member @ effect_vector + noise), 0, 10)
+def _scores(base, noise, member, effect_vector, quarter=None, worsening: int | None = None):
+    """0-10 scores; the ``worsening`` theme (a column) weighs twice in the last quarter."""
+    shift = member @ effect_vector
+    if worsening is not None:
+        shift = shift + np.where(quarter == 3, member[:, worsening] * effect_vector[worsening], 0.0)
+    return np.clip(np.round(base + shift + noise), 0, 10)
+
+
+def on_scale(scores: np.ndarray, scale: metrics.Scale) -> np.ndarray:
+    """0-10 scores onto ``scale``'s range."""
+    if scale.name == "rating10":
+        return np.maximum(scores, 1)
+    if scale.name == "rating100":
+        return scores * 10
+    if scale.name == "nps":
+        return scores
+    return np.round(scale.low + scores / 10 * (scale.high - scale.low))
 
 
 def planted_export(n: int = 2000, seed: int = 0, *, effects: dict[str, float] | None = None,
                    freqs: dict[str, float] | None = None, null: bool = False,
                    boost: tuple[str, str] = ("app", "app"), emerging: str | None = "checkout",
                    co_occur: tuple[str, str] | None = ("delivery", "checkout"),
+                   worsening: str | None = None, scale: str = "nps",
                    population: int = 200_000) -> PlantedExport:
     """An export of ``n`` respondents. ``null=True``: no effects, no over-representation, no
-    emerging theme, no co-occurrence (for false-discovery checks)."""
+    emerging or worsening theme, no co-occurrence (for false-discovery checks)."""
     effects = dict(DEFAULT_EFFECTS if effects is None else effects)
     freqs = dict(DEFAULT_FREQS if freqs is None else freqs)
     if null:
         effects = dict.fromkeys(effects, 0.0)
-        emerging, co_occur = None, None
+        emerging, co_occur, worsening = None, None, None
     effect_vector = np.array(list(effects.values()))
+    worse = list(effects).index(worsening) if worsening else None
+    sc = metrics.get_scale(scale)
     args = (effects, freqs, null, boost[0], boost[1], emerging, co_occur)
 
     rng = np.random.default_rng(seed)
     themes, channel, quarter, member, base, noise = _draw(n, rng, *args)
-    scores = _scores(base, noise, member, effect_vector)
+    scores = on_scale(_scores(base, noise, member, effect_vector, quarter, worse), sc)
     day = rng.integers(0, 90, size=n)
     dates = pd.to_datetime(np.array(QUARTERS)[quarter]) + pd.to_timedelta(day, unit="D")
     frame = pd.DataFrame({"id": [f"p{i}" for i in range(n)], "score": scores, "date": dates, "channel": channel})
@@ -97,16 +124,20 @@ def planted_export(n: int = 2000, seed: int = 0, *, effects: dict[str, float] | 
 
     # the planted figures, measured on a large population drawn the same way
     prng = np.random.default_rng(10_000 + seed)
-    _, _, _, pmember, pbase, pnoise = _draw(population, prng, *args)
-    pvalues = metrics.NPS.values(_scores(pbase, pnoise, pmember, effect_vector))
-    overall = metrics.NPS.metric(pvalues)
+    _, _, pquarter, pmember, pbase, pnoise = _draw(population, prng, *args)
+
+    def values_of(member):
+        return sc.values(on_scale(_scores(pbase, pnoise, member, effect_vector, pquarter, worse), sc))
+
+    pvalues = values_of(pmember)
+    overall = sc.metric(pvalues)
     loo, driver = {}, {}
     for j, t in enumerate(themes):
-        loo[t] = overall - metrics.NPS.metric(pvalues[~pmember[:, j]])
+        loo[t] = overall - sc.metric(pvalues[~pmember[:, j]])
         on, off = pmember.copy(), pmember.copy()
         on[:, j], off[:, j] = True, False
-        own = (metrics.NPS.values(_scores(pbase, pnoise, on, effect_vector))
-               - metrics.NPS.values(_scores(pbase, pnoise, off, effect_vector))).mean()
-        driver[t] = 100.0 * pmember[:, j].mean() * own
-    return PlantedExport(frame, themes, effects, loo, driver,
+        driver[t] = sc.factor * pmember[:, j].mean() * (values_of(on) - values_of(off)).mean()
+    quarters = pd.Series(np.array(["Q1", "Q2", "Q3", "Q4"])[pquarter])
+    change = change_decomposition(pvalues, pmember, themes, quarters, n_boot=1, factor=sc.factor)
+    return PlantedExport(frame, themes, effects, loo, driver, change, sc,
                          None if null else (boost[0], boost[1]), None if null else emerging)

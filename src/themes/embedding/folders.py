@@ -25,3 +25,23 @@ def atomic_folder(target: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
+
+
+@contextmanager
+def build_lock(target: Path) -> Iterator[None]:
+    """Held while a model folder is checked and built: runs started together on an empty cache
+    (several CLI runs, the service's workers) build it once, one after another, instead of each
+    replacing the folder while another reads it. An advisory lock on a file beside the folder,
+    released by the system if the process dies."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{target.name}.lock", "a+b") as handle:
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock, as before
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

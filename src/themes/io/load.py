@@ -18,7 +18,7 @@ import pandas as pd
 from .. import metrics
 from ..errors import ThemesError
 from .columns import ColumnRoles, parse_dates, parse_score, resolve_roles
-from .read import RawTable, expand_folders, read_table
+from .read import ROW, RawTable, expand_folders, read_table
 
 
 @dataclass
@@ -46,15 +46,15 @@ def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.Dat
     for column in roles.text:
         part = pd.DataFrame({
             "source": source,
-            "row": frame["_row"].to_numpy(),
+            "row": frame[ROW].to_numpy(),
             "text_column": column if len(roles.text) > 1 else "",
             "text": frame[column].astype(str).to_numpy(),
         })
         if roles.id:
             base = frame[roles.id].astype(str).str.strip()
-            base = base.where(base != "", source + ":" + frame["_row"].astype(str))
+            base = base.where(base != "", source + ":" + frame[ROW].astype(str))
         else:
-            base = source + ":" + frame["_row"].astype(str)
+            base = source + ":" + frame[ROW].astype(str)
         part["id"] = (base + (":" + column if len(roles.text) > 1 else "")).to_numpy()
         part["score_raw"] = frame[roles.score].astype(str).to_numpy() if roles.score else ""
         part["date_raw"] = frame[roles.date].astype(str).to_numpy() if roles.date else ""
@@ -77,7 +77,7 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
     if isinstance(paths, pd.DataFrame):
         frame = paths.copy().astype(object)
         frame = frame.where(frame.notna(), "").astype(str)
-        frame.insert(0, "_row", range(1, len(frame) + 1))
+        frame.insert(0, ROW, range(1, len(frame) + 1))
         tables = [(RawTable(Path("dataframe"), frame), "dataframe")]
     else:
         if not paths:
@@ -112,7 +112,8 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
     for seg in segment_columns:
         if seg != "source":
             comments[seg] = comments[seg].fillna("") if seg in comments else ""
-    comments, row_rejects, notes, chosen, reason = _validate(comments, scale)
+    score_columns = list(dict.fromkeys(r.score for r in roles_by_source.values() if r.score))
+    comments, row_rejects, notes, chosen, reason = _validate(comments, scale, score_columns)
     rejects.extend(row_rejects)
     reject_frame = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
     if len(comments) + len(reject_frame) != n_read:  # the pipeline's own bookkeeping check
@@ -149,7 +150,7 @@ def _duplicates(comments: pd.DataFrame) -> tuple[pd.Series, int]:
     return reason, int(clash.sum())
 
 
-def _validate(comments: pd.DataFrame, scale_name: str | None):
+def _validate(comments: pd.DataFrame, scale_name: str | None, score_columns: list[str]):
     rejects: list[dict] = []
     notes: list[str] = []
     reason = pd.Series("", index=comments.index, dtype=object)
@@ -170,16 +171,16 @@ def _validate(comments: pd.DataFrame, scale_name: str | None):
     parsed = raw.map(parse_score)
     bad = given & parsed.isna()
     reason[bad & (reason == "")] = "score '" + raw[bad & (reason == "")] + "' is not a number"
-    # the scale: as given, or detected from the scores that fit any scale (0-10)
-    plausible = parsed[given & parsed.notna() & parsed.between(0, 10)]
+    # the scale: as given, or detected from the header and the scores that fit any scale (0-100)
+    plausible = parsed[given & parsed.notna() & parsed.between(0, 100)]
     if scale_name and scale_name != "auto":
         scale = metrics.get_scale(scale_name)
-        why = f"{scale.name.upper()} (as given)"
+        why = f"{scale.label} (as given)"
     else:
-        scale, why = metrics.detect_scale(plausible)
+        scale, why = metrics.detect_scale(plausible, score_columns)
     outside = given & parsed.notna() & ((parsed < scale.low) | (parsed > scale.high))
     reason[outside & (reason == "")] = ("score '" + raw[outside & (reason == "")]
-                                        + f"' is outside {scale.low:g}-{scale.high:g} ({scale.name.upper()})")
+                                        + f"' is outside {scale.low:g}-{scale.high:g} ({scale.label})")
 
     dates = parse_dates(comments["date_raw"])
     undated = dates.isna() & (comments["date_raw"].astype(str).str.strip() != "")

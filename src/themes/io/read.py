@@ -19,6 +19,10 @@ import pandas as pd
 
 from ..errors import ThemesError
 
+# the column each reader adds: the row's 1-based number in its file (a name no export uses: an
+# export's own "_row" column once clashed with it)
+ROW = "__themes_row__"
+
 csv.field_size_limit(2**31 - 1)  # a comment can be megabytes long; the csv module's default is 128 KB
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
@@ -32,7 +36,7 @@ LEGACY_ENCODINGS = ("cp1251", "cp1257", "cp1252", "koi8_r", "iso8859_13", "latin
 @dataclass
 class RawTable:
     path: Path
-    frame: pd.DataFrame  # every cell a string; column "_row" = 1-based data row number
+    frame: pd.DataFrame  # every cell a string; column ROW: the 1-based data row number
     encoding: str = ""
     delimiter: str = ""
     rejects: list[dict] = field(default_factory=list)  # {"row", "reason", "raw"}
@@ -242,7 +246,7 @@ def _ragged_rows(text: str, delimiter: str) -> tuple[pd.DataFrame, list[dict]]:
         kept.append(fields + [""] * (len(header) - len(fields)))
         numbers.append(number)
     frame = pd.DataFrame(kept, columns=header, dtype=str)
-    frame.insert(0, "_row", numbers)
+    frame.insert(0, ROW, numbers)
     return frame, rejects
 
 
@@ -334,8 +338,8 @@ def read_table(path: str | Path) -> RawTable:
         dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
         raise ThemesError(f"{path}: column named twice: {', '.join(dup)}")
     frame.columns = [str(c).strip() for c in frame.columns]
-    if "_row" not in frame.columns:  # readers that skipped rows number them themselves
-        frame.insert(0, "_row", range(1, len(frame) + 1))
+    if ROW not in frame.columns:  # readers that skipped rows number them themselves
+        frame.insert(0, ROW, range(1, len(frame) + 1))
     if frame.empty and not table.rejects:
         raise ThemesError(f"{path}: has a header but no data rows")
     return table

@@ -104,6 +104,16 @@ def figure(value, spec: str = "+.1f") -> str:
     return "" if number != number else format(number, spec)
 
 
+def describe_change(change: dict, movers: int = 3) -> str:
+    """One line: the metric's change from the previous period and the themes that moved it most."""
+    def span(item: dict) -> str:
+        return f"{item['low']:+.1f}, {item['high']:+.1f}"
+
+    top = "; ".join(f"{c['label']} {c['total']:+.1f} [{span(c)}]" for c in change["contributions"][:movers])
+    return (f"change {change['from']} → {change['to']}: {change['delta']:+.1f} {change['unit']} [{span(change)}]; "
+            f"biggest movers: {top}; not tied to a theme {change['residual']:+.1f}")
+
+
 def write_markdown(folder: str | Path, top: int = 5) -> Path:
     """summary.md: the headline and the top themes, for chat tools."""
     folder = Path(folder)
@@ -114,7 +124,8 @@ def write_markdown(folder: str | Path, top: int = 5) -> Path:
     counts = summary["counts"]
     if metric:
         fmt = "+.1f" if metric["scale"] == "nps" else ".1f"
-        lines.append(f"{metric['scale'].upper()} **{metric['value']:{fmt}}** (95% CI {metric['low']:{fmt}} … "
+        name = metric.get("label") or metric["scale"].upper()
+        lines.append(f"{name} **{metric['value']:{fmt}}** (95% CI {metric['low']:{fmt}} … "
                      f"{metric['high']:{fmt}}), {metric['responses']} responses, {counts['themes']} themes")
     else:
         lines.append(f"{counts['kept']} comments, {counts['themes']} themes (no scores: ranked by volume × tone)")
@@ -125,6 +136,8 @@ def write_markdown(folder: str | Path, top: int = 5) -> Path:
             if figure(row.impact) else "— (too few scored comments)"
         rank = figure(row.rank, ".0f") or "—"
         lines.append(f"| {rank} | {label} | {float(row.share):.0%} | {impact} | {getattr(row, 'priority', '')} |")
+    if summary.get("change"):
+        lines += ["", describe_change(summary["change"])]
     path = folder / "summary.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -139,14 +139,7 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
                "l": langs[lang_codes[i]] if lang_codes[i] >= 0 else ""}
               for i, text in zip(quote_rows, _texts_of(comments_path, quote_rows))]
 
-    period_rows = _read(folder, "periods.csv")
-    change = None
-    if period_rows is not None:
-        overall = period_rows[period_rows["theme_id"] == ""]
-        last_two = [_num(m) for m in overall["metric"].iloc[-2:]] if len(overall) >= 2 else []
-        if len(last_two) == 2 and None not in last_two:  # without scores a period has no metric to compare
-            change = {"period": overall["period"].iloc[-1], "previous": overall["period"].iloc[-2],
-                      "delta": _num(last_two[1] - last_two[0])}
+    change = summary.get("change")  # the decomposition of the latest change (stages/impact.py)
     over = {}
     if segment_rows is not None and "over_represented" in segment_rows:
         hits = segment_rows[segment_rows["over_represented"] == "True"]
@@ -154,7 +147,9 @@ def report_data(folder: Path, *, max_quotes: int = 3000, quotes_per_theme: int =
             over.setdefault(row.theme_id, []).append(f"{row.segment}: {row.value} (×{row.lift})")
 
     return {
-        "scale": {"name": scale.name, "unit": scale.unit, "factor": scale.factor},
+        "scale": {"name": scale.name, "label": scale.label, "unit": scale.unit, "factor": scale.factor,
+                  "low": scale.low, "high": scale.high, "average": scale.average,
+                  "why": (summary.get("scale") or {}).get("why", "")},
         "summary": {
             "metric": summary.get("nps"), "counts": summary.get("counts"), "languages": summary.get("languages"),
             "first_date": comments.first_date.strftime("%Y-%m-%d") if comments.first_date is not None else None,

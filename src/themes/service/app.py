@@ -4,15 +4,23 @@ implementation) in a bounded worker pool; ``assign`` calls ``themes.assign``.
 Auth: an API key in ``X-API-Key`` (keys from THEMES_API_KEYS, comma-separated, or a keys
 file); each key sees only its own jobs. Errors are data: 401 no or unknown key, 403 another
 key's job, 404 unknown job or model, 413 too large, 422 malformed input with the field and
-the reason (FastAPI's shape: {"detail": [{"loc": [...], "msg": ..., "type": ...}]}).
+the reason (FastAPI's shape: {"detail": [{"loc": [...], "msg": ..., "type": ...}]}), 429 with
+Retry-After when the queue, or the key's share of it, is full.
+
+Under faults and abuse: every request body is counted as it streams in and cut off at the limit
+(``BodyLimit``: Content-Length is only a claim); uploads are parsed and checked in a worker thread,
+never on the event loop; an upload is stored under a name the service chooses; deleting a running
+job stops it at its next stage and removes whatever it wrote; error messages are masked and short.
 """
 
 # no `from __future__ import annotations` here: FastAPI reads the route signatures at runtime,
 # and they refer to dependencies defined inside create_app
 import hashlib
 import hmac
+import itertools
 import json
 import os
+import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -21,14 +29,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
-from ..errors import ThemesError
+from ..errors import ThemesError, safe_message
 from .store import JobStore
 
 ASSIGN_LIMIT = 1000
+ASSIGN_CHARS = 200_000  # characters per assign request: it runs while the client waits
+UNPACK_RATIO = 20  # a spreadsheet may unpack to 20x the upload limit (text compresses ~5-10x)
+UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet")
 
 
 @dataclass
@@ -38,6 +51,8 @@ class Settings:
     workers: int = 1
     max_upload_mb: float = 50.0
     max_rows: int = 200_000
+    max_queued: int = 20  # jobs queued or running at once, of every key
+    max_jobs_per_key: int = 5  # ... and of one key
     keys: list[str] = field(default_factory=list)
     open_access: bool = False  # no keys at all: only for a trusted local setup, said loudly
     warm_up: bool = True  # load the embedding model at start (readyz turns 200 when done)
@@ -62,7 +77,7 @@ class AnalyzeOptions(BaseModel):
     id: str | None = None
     lang: str | None = None
     segments: list[str] | None = None
-    scale: Literal["auto", "nps", "csat", "ces", "stars"] = "auto"
+    scale: Literal["auto", "nps", "csat", "ces", "stars", "rating10", "rating100"] = "auto"
     period: Literal["quarter", "month"] = "quarter"
     themes: int | None = Field(None, ge=2, le=50, description="Fix the number of top-level themes")
     default_language: str | None = Field(None, max_length=8)
@@ -144,6 +159,54 @@ def _problem(code: int, loc: list[str], msg: str, kind: str = "value_error") -> 
     return HTTPException(code, detail=[{"loc": loc, "msg": msg, "type": kind}])
 
 
+def _invalid(exc: ValidationError | RequestValidationError, prefix: list[str]) -> HTTPException:
+    """422 with each error's place and reason, never the input itself: it can be invalid UTF-8 or
+    megabytes, and it is the user's data."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else \
+        exc.errors(include_url=False, include_context=False, include_input=False)
+    return HTTPException(422, detail=[{"loc": [*prefix, *e.get("loc", ())], "msg": str(e.get("msg", "")),
+                                       "type": str(e.get("type", "value_error"))} for e in errors])
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class _Cancelled(Exception):
+    """Raised in a job's thread at its next stage once the job was deleted."""
+
+
+class BodyLimit:
+    """ASGI middleware: a request body over ``limit`` bytes is cut off as it streams in (chunked
+    or not, whatever its Content-Length says) and answered 413 by the app's handler."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        received = 0
+
+        async def counted():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge(received)
+            return message
+
+        await self.app(scope, counted, send)
+
+
+def _stored_name(filename: str | None) -> str:
+    """The name an upload is kept under: the service's, with the sender's file type when it is one
+    the readers know (".." or "out" as a file name is then just a name that was sent)."""
+    suffix = Path(filename or "").suffix.lower().lstrip(".")
+    return f"upload.{suffix if suffix in UPLOAD_TYPES else 'csv'}"
+
+
 # ------------------------------------------------------------------ the app
 def create_app(settings: Settings) -> FastAPI:
     if not settings.keys and not settings.open_access:
@@ -151,10 +214,21 @@ def create_app(settings: Settings) -> FastAPI:
     store = JobStore(settings.data_dir)
     pool = ThreadPoolExecutor(max_workers=max(1, settings.workers), thread_name_prefix="themes-job")
     ready = threading.Event()
+    cancelled: set[str] = set()  # jobs deleted while they ran: they stop at their next stage
 
     app = FastAPI(title="themes", version=__version__, docs_url=None, redoc_url=None,
                   description="Themes, sentiment and NPS impact from customer feedback. "
                               "Send the API key in the X-API-Key header.")
+    limit = int(settings.max_upload_mb * 1024 * 1024)
+    app.add_middleware(BodyLimit, limit=limit)
+
+    @app.exception_handler(_BodyTooLarge)
+    async def too_large(request: Request, exc: _BodyTooLarge) -> JSONResponse:
+        return JSONResponse({"detail": f"request body over the limit of {limit} bytes"}, status_code=413)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _invalid(exc, []).detail}, status_code=422)
 
     # ------------------------------------------------------------ auth
     owners = {hashlib.sha256(k.encode()).hexdigest()[:16]: k for k in settings.keys}
@@ -188,16 +262,30 @@ def create_app(settings: Settings) -> FastAPI:
         report_language = options.pop("report_language", "en")
         n_themes = options.pop("themes", None)
         store.update(job_id, status="running", started=time.time())
+
+        def progress(name: str, state: str) -> None:
+            if job_id in cancelled:
+                raise _Cancelled
+            store.stage(job_id, name, state)
+
+        folder = store.job_dir(job_id)
         try:
-            result = analyze(str(store.job_dir(job_id) / job["input"]), n_themes=n_themes, mask=True,
-                             on_stage=lambda name, state: store.stage(job_id, name, state), **options)
-            result.save(store.job_dir(job_id) / "out", report_language=report_language)
-            store.update(job_id, status="done", finished=time.time(), counts=result.summary["counts"])
+            result = analyze(str(folder / job["input"]), n_themes=n_themes, mask=True, on_stage=progress, **options)
+            if job_id not in cancelled:
+                result.save(folder / "out", report_language=report_language)
+                store.update(job_id, status="done", finished=time.time(), counts=result.summary["counts"])
+        except _Cancelled:
+            pass
         except ThemesError as exc:
-            store.update(job_id, status="failed", finished=time.time(), error=str(exc))
+            store.update(job_id, status="failed", finished=time.time(),
+                         error=safe_message(exc).replace(str(folder), "the upload"))
         except Exception as exc:  # a bug: keep the service up and say so on the job
             store.update(job_id, status="failed", finished=time.time(),
-                         error=f"internal error: {type(exc).__name__}: {exc}")
+                         error=f"internal error: {type(exc).__name__}: {safe_message(exc).replace(str(folder), '')}")
+        finally:
+            if job_id in cancelled:  # deleted meanwhile: nothing it wrote stays
+                shutil.rmtree(folder, ignore_errors=True)
+                cancelled.discard(job_id)
 
     for job_id in store.with_status("running"):  # the previous process died mid-job
         store.update(job_id, status="failed", finished=time.time(),
@@ -221,14 +309,40 @@ def create_app(settings: Settings) -> FastAPI:
         from ..io.columns import resolve_roles
         from ..io.read import read_table
 
+        check_expansion(path)
         try:
             table = read_table(path)
             resolve_roles(list(table.frame.columns), path.name, text=options.text, score=options.score,
                           date=options.date, id=options.id, language=options.lang, segments=options.segments)
         except ThemesError as exc:
-            raise _problem(422, ["body", "file"], str(exc).replace(str(path), path.name)) from None
+            raise _problem(422, ["body", "file"], safe_message(exc).replace(str(path), path.name)) from None
         if len(table.frame) > settings.max_rows:
             raise HTTPException(413, detail=f"{len(table.frame)} rows: the limit is {settings.max_rows}")
+
+    def check_expansion(path: Path) -> None:
+        """A spreadsheet is a zip: refused before it is parsed when its files unpack to more than
+        UNPACK_RATIO x the upload limit, or its first sheet has more rows than allowed, counted as
+        they stream and stopped at the limit (a few hundred KB can hold a million rows, and parsing
+        them whole took minutes; a sheet's declared size can lie)."""
+        import zipfile
+
+        if path.suffix != ".xlsx" or not zipfile.is_zipfile(path):
+            return
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > UNPACK_RATIO * limit:
+            raise HTTPException(413, detail=f"the spreadsheet unpacks to {unpacked} bytes: the limit is "
+                                            f"{UNPACK_RATIO * limit}")
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True)
+        try:
+            rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
+            over = sum(1 for _ in itertools.islice(rows, settings.max_rows + 2)) - 1 > settings.max_rows
+        finally:
+            book.close()
+        if over:
+            raise HTTPException(413, detail=f"more than {settings.max_rows} rows: the limit is {settings.max_rows}")
 
     @app.post("/v1/analyze", status_code=202, response_model=JobCreated, tags=["jobs"],
               responses=_errors(401, 413, 422), openapi_extra={
@@ -241,10 +355,14 @@ def create_app(settings: Settings) -> FastAPI:
     async def submit(request: Request, who: Annotated[str, Depends(owner)]) -> JobCreated:
         """Start an analysis: an export as a multipart file (CSV, TSV, XLSX, JSON/JSONL, Parquet) or
         JSON records. Answers 202 with the job id; poll GET /v1/jobs/{id}."""
-        limit = int(settings.max_upload_mb * 1024 * 1024)
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > limit:
+        if length and length.isdigit() and int(length) > limit:  # a claim: BodyLimit counts what comes
             raise HTTPException(413, detail=f"upload of {int(length)} bytes: the limit is {limit}")
+        for active, most, whose in ((store.active(), settings.max_queued, "the queue is"),
+                                    (store.active(who), settings.max_jobs_per_key, "this key's jobs are")):
+            if active >= most:
+                raise HTTPException(429, detail=f"{whose} full ({active} queued or running): try again later",
+                                    headers={"Retry-After": "30"})
         kind = request.headers.get("content-type", "")
         if kind.startswith("multipart/form-data"):
             form = await request.form()
@@ -252,36 +370,39 @@ def create_app(settings: Settings) -> FastAPI:
             if upload is None or isinstance(upload, str):
                 raise _problem(422, ["body", "file"], "field required: the export as a file")
             try:
-                options = AnalyzeOptions(**json.loads(form.get("options") or "{}"))
-            except (json.JSONDecodeError, TypeError) as exc:
-                raise _problem(422, ["body", "options"], f"not a JSON object: {exc}") from None
+                raw = json.loads(form.get("options") or "{}")
+                if not isinstance(raw, dict):
+                    raise TypeError("options must be a JSON object")
+                options = AnalyzeOptions(**raw)
+            except (json.JSONDecodeError, TypeError, RecursionError) as exc:
+                raise _problem(422, ["body", "options"], f"not a JSON object: {safe_message(exc, 120)}") from None
             except ValidationError as exc:
-                raise HTTPException(422, detail=[{**e, "loc": ["body", "options", *e["loc"]]} for e in
-                                                 exc.errors(include_url=False, include_context=False)]) from None
-            name = Path(upload.filename or "upload.csv").name or "upload.csv"
-            data = await upload.read()
-            if len(data) > limit:
-                raise HTTPException(413, detail=f"upload of {len(data)} bytes: the limit is {limit}")
+                raise _invalid(exc, ["body", "options"]) from None
+            name = _stored_name(upload.filename)
             job_id = store.create(who, options.model_dump(exclude_none=True), name)
             path = store.job_dir(job_id) / name
-            path.write_bytes(data)
+            with open(path, "wb") as out:  # the form spooled it to disk already: copied in chunks
+                while chunk := await upload.read(1 << 20):
+                    out.write(chunk)
         elif kind.startswith("application/json"):
+            data = await request.body()
             try:
-                body = AnalyzeRecords.model_validate_json(await request.body())
+                body = await run_in_threadpool(AnalyzeRecords.model_validate_json, data)
             except ValidationError as exc:
-                raise HTTPException(422, detail=[{**e, "loc": ["body", *e["loc"]]} for e in
-                                                 exc.errors(include_url=False, include_context=False)]) from None
+                raise _invalid(exc, ["body"]) from None
+            except RecursionError:
+                raise _problem(422, ["body"], "JSON nested too deeply") from None
             if len(body.records) > settings.max_rows:
                 raise HTTPException(413, detail=f"{len(body.records)} records: the limit is {settings.max_rows}")
             options = body.options
             job_id = store.create(who, options.model_dump(exclude_none=True), "records.jsonl")
             path = store.job_dir(job_id) / "records.jsonl"
-            path.write_text("\n".join(json.dumps(r, ensure_ascii=False, default=str) for r in body.records),
-                            encoding="utf-8")
+            await run_in_threadpool(path.write_text, "\n".join(json.dumps(r, ensure_ascii=False, default=str)
+                                                               for r in body.records), encoding="utf-8")
         else:
             raise _problem(422, ["header", "content-type"], "send multipart/form-data with a file, or JSON records")
         try:
-            check_rows(path, options)
+            await run_in_threadpool(check_rows, path, options)  # parsing a large file: off the event loop
         except HTTPException:
             store.delete(job_id)
             raise
@@ -328,7 +449,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @app.delete("/v1/jobs/{job_id}", status_code=204, tags=["jobs"], responses=_errors(401, 403, 404, 422))
     def delete_job(job_id: str, who: Annotated[str, Depends(owner)]) -> Response:
-        own_job(job_id, who)
+        """Delete a job and its files; a running one stops at its next stage and leaves nothing."""
+        if own_job(job_id, who)["status"] == "running":
+            cancelled.add(job_id)
         store.delete(job_id)
         return Response(status_code=204)
 
@@ -350,9 +473,20 @@ def create_app(settings: Settings) -> FastAPI:
         return out
 
     @app.post("/v1/models/{name}/assign", response_model=AssignResponse, tags=["models"],
-              responses=_errors(401, 404, 413, 422))
-    def assign_comments(name: str, body: AssignRequest, who: Annotated[str, Depends(owner)]) -> AssignResponse:
+              responses=_errors(401, 404, 413, 422), openapi_extra={"requestBody": {"required": True, "content": {
+                  "application/json": {"schema": {"$ref": "#/components/schemas/AssignRequest"}}}}})
+    async def assign_comments(name: str, request: Request, who: Annotated[str, Depends(owner)]) -> AssignResponse:
         """Themes, sentiment and language per comment, from a saved theme model (up to 1,000 comments)."""
+        data = await request.body()
+        try:  # parsed here rather than by FastAPI: a body that is not JSON or not UTF-8 is a 422 too
+            body = await run_in_threadpool(AssignRequest.model_validate_json, data)
+        except ValidationError as exc:
+            raise _invalid(exc, ["body"]) from None
+        except RecursionError:
+            raise _problem(422, ["body"], "JSON nested too deeply") from None
+        return await run_in_threadpool(assign_in_thread, name, body)
+
+    def assign_in_thread(name: str, body: AssignRequest) -> AssignResponse:
         from ..api import assign
 
         folders = model_folders()
@@ -360,6 +494,10 @@ def create_app(settings: Settings) -> FastAPI:
             raise HTTPException(404, detail=f"no model '{name}' (GET /v1/models lists them)")
         if len(body.comments) > ASSIGN_LIMIT:
             raise HTTPException(413, detail=f"{len(body.comments)} comments: the limit is {ASSIGN_LIMIT} per request")
+        characters = sum(len(c.text) for c in body.comments)
+        if characters > ASSIGN_CHARS:
+            raise HTTPException(413, detail=f"{characters} characters: the limit is {ASSIGN_CHARS} per request "
+                                            "(send larger batches as a job: POST /v1/analyze)")
         ids = [c.id or str(i) for i, c in enumerate(body.comments)]
         # the theme model is a few small files; the embedding model behind it is loaded once per process
         frame = assign([c.text for c in body.comments], folders[name], ids=ids,
@@ -378,7 +516,7 @@ def create_app(settings: Settings) -> FastAPI:
         return JSONResponse({"status": "loading the embedding model"}, status_code=503)
 
     _docs(app)
-    _openapi_components(app, AnalyzeRecords, Problem)
+    _openapi_components(app, AnalyzeRecords, AssignRequest, Problem)
     app.state.store = store
     app.state.pool = pool
     app.state.ready = ready

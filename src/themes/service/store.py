@@ -70,6 +70,15 @@ class JobStore:
             self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
         shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
 
+    def active(self, owner: str | None = None) -> int:
+        """Jobs queued or running (of ``owner``, or of everyone)."""
+        query = "SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')"
+        args: tuple = ()
+        if owner is not None:
+            query, args = query + " AND owner = ?", (owner,)
+        with self._lock:
+            return int(self._db.execute(query, args).fetchone()[0])
+
     def with_status(self, *statuses: str) -> list[str]:
         marks = ",".join("?" * len(statuses))
         with self._lock:

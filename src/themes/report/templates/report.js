@@ -93,11 +93,12 @@
       el("div", { class: size || "big" }, c, big);
       if (small) el("div", { class: "hint" }, c, small);
     };
-    const name = D.scale.name === "stars" ? "★" : D.scale.name.toUpperCase();
+    const name = D.scale.name === "stars" ? "★" : D.scale.label;
     if (s.metric) {
       const f = D.scale.name === "nps" ? fmtS : fmt;  // only NPS runs from negative to positive
       const interval = filtered() ? "" : `95% CI ${f(s.metric.low)} … ${f(s.metric.high)}`;
       card(name, f(fig.metric), interval);
+      if (D.scale.why) el("div", { class: "hint", title: D.scale.why }, box.lastChild, `scale: ${D.scale.why}`);
     } else {
       card(T.metric, "–", T.no_scores);
     }
@@ -107,7 +108,7 @@
       Object.entries(s.languages || {}).map(([k, v]) => `${k} ${fmt(v)}`).join(" · "));
     if (s.first_date) card(T.period, `${s.first_date} … ${s.last_date}`, "", "mid");
     if (s.change && s.change.delta !== null) {
-      card(T.change, fmtS(s.change.delta), `${s.change.previous} → ${s.change.period}`);
+      card(T.change, fmtS(s.change.delta), `${s.change.from} → ${s.change.to} · 95% CI ${fmtS(s.change.low)} … ${fmtS(s.change.high)}`);
     }
   }
 
@@ -122,7 +123,8 @@
     el("svg:line", { class: "zero", x1: x(0), x2: x(0), y1: 0, y2: height - 20 }, g);
     sorted.forEach((r, i) => {
       const y = i * rowH + 4;
-      el("svg:text", { x: left - 6, y: y + 13, "text-anchor": "end" }, g, r.label.slice(0, 32));
+      const broad = r.priority === "too broad" ? ` (${T["too broad"]})` : "";
+      el("svg:text", { x: left - 6, y: y + 13, "text-anchor": "end" }, g, r.label.slice(0, 32 - broad.length) + broad);
       if (r.impact === null || Number.isNaN(r.impact)) return;
       const x0 = Math.min(x(0), x(r.impact)), w = Math.max(1, Math.abs(x(r.impact) - x(0)));
       const bar = el("svg:rect", { class: `bar ${r.impact < 0 ? "neg" : "pos"}`, x: x0, y, width: w, height: rowH - 8,
@@ -137,6 +139,32 @@
     el("svg:text", { x: x(-lim), y: height - 6 }, g, fmtS(-lim));
     el("svg:text", { x: x(lim), y: height - 6, "text-anchor": "end" }, g, fmtS(lim));
     el("svg:text", { x: x(0), y: height - 6, "text-anchor": "middle" }, g, D.scale.unit);
+  }
+
+  // the change from the previous period to the latest, per theme (all responses, not filtered):
+  // the total with its interval as a bar, volume and score effects in the text
+  function changeChart() {
+    const ch = D.summary.change;
+    if (!ch) return;
+    byId("change-panel").hidden = false;
+    byId("change-note").textContent = `${ch.from} → ${ch.to}: ${fmtS(ch.delta)} ${D.scale.unit}`;
+    const items = ch.contributions.slice(0, 8).map((c) => [c.label, c.total, c.low, c.high,
+      `${T.volume} ${fmtS(c.volume_effect)} · ${T.score_effect} ${fmtS(c.score_effect)}`]);
+    items.push([T.residual, ch.residual, ch.residual_low, ch.residual_high, ""]);
+    const rowH = 22, left = 190, right = 250, width = 760, height = items.length * rowH + 24;
+    const g = svg(byId("change-chart"), width, height);
+    const lim = Math.max(1, ...items.flatMap((r) => r.slice(1, 4)).filter((v) => v !== null).map(Math.abs));
+    const x = (v) => left + ((v + lim) / (2 * lim)) * (width - left - right);
+    el("svg:line", { class: "zero", x1: x(0), x2: x(0), y1: 0, y2: height - 20 }, g);
+    items.forEach(([label, total, low, high, parts], i) => {
+      const y = i * rowH + 4;
+      el("svg:text", { x: left - 6, y: y + 13, "text-anchor": "end" }, g, label.slice(0, 32));
+      const bar = el("svg:rect", { class: `bar ${total < 0 ? "neg" : "pos"}`, x: Math.min(x(0), x(total)), y,
+        width: Math.max(1, Math.abs(x(total) - x(0))), height: rowH - 8 }, g);
+      el("svg:title", {}, bar, `${label}: ${fmtS(total)} [${fmtS(low)}, ${fmtS(high)}] ${parts}`);
+      el("svg:line", { class: "whisker", x1: x(low), x2: x(high), y1: y + 7, y2: y + 7 }, g);
+      el("svg:text", { x: width - right + 6, y: y + 13 }, g, `${fmtS(total)} ${parts ? "(" + parts + ")" : ""}`);
+    });
   }
 
   function quadrant(list) {
@@ -156,12 +184,32 @@
     corner(T.monitor, pad, height - pad / 2 - 4, "start");
     corner(T.strengths, width - pad, pad / 2 + 8, "end");
     corner(T.noise, pad + 60, pad / 2 + 8, "start");
-    list.forEach((r) => {
-      if (r.impact === null || Number.isNaN(r.impact)) return;
-      const dot = el("svg:circle", { class: "point", cx: x(r.share || 0), cy: y(r.impact), r: 5, "data-theme": r.id }, g);
-      el("svg:title", {}, dot, `${r.label}: ${pf.format(r.share || 0)}, ${fmtS(r.impact)}`);
-      el("svg:text", { x: x(r.share || 0) + 7, y: y(r.impact) + 4 }, g, r.label.split(" / ")[0]);
-    });
+    // labels right of their point (left of it near the right edge), moved down (or, at the
+    // bottom, up) until they overlap no text drawn before them: axis titles, corners, labels
+    const placed = [...g.querySelectorAll("text")].map((t) => t.getBBox());
+    const clash = (b) => placed.some((p) => p.x < b.x + b.width && b.x < p.x + p.width
+      && p.y < b.y + b.height && b.y < p.y + p.height);
+    list.filter((r) => r.impact !== null && !Number.isNaN(r.impact) && r.priority !== "too broad")
+      .sort((a, b) => y(a.impact) - y(b.impact)).forEach((r) => {
+        const cx = x(r.share || 0), cy = y(r.impact), text = r.label.split(" / ")[0].slice(0, 24);
+        const dot = el("svg:circle", { class: "point", cx, cy, r: 5, "data-theme": r.id }, g);
+        el("svg:title", {}, dot, `${r.label}: ${pf.format(r.share || 0)}, ${fmtS(r.impact)}`);
+        const label = el("svg:text", { x: cx + 7, y: cy + 4 }, g, text);
+        if (label.getBBox().x + label.getBBox().width > width - 2) {
+          label.setAttribute("x", cx - 7);
+          label.setAttribute("text-anchor", "end");
+        }
+        for (const step of [12, -12]) {  // down first; up if that runs off the chart
+          let ly = cy + 4;
+          while (clash(label.getBBox()) && ly + step < height && ly + step > 10) {
+            ly += step;
+            label.setAttribute("y", ly);
+          }
+          if (!clash(label.getBBox())) break;
+          label.setAttribute("y", cy + 4);
+        }
+        placed.push(label.getBBox());
+      });
   }
 
   function lineChart(container, labels, values, format) {
@@ -214,7 +262,8 @@
 
   function heatmap(m) {
     const box = byId("segment-heatmap");
-    const cols = D.themes.filter((th) => !th.parent && th.id !== "other").sort((a, b) => a.rank - b.rank).slice(0, 8);
+    const all = D.themes.filter((th) => !th.parent && th.id !== "other");
+    const cols = all.slice().sort((a, b) => a.rank - b.rank).slice(0, 8);
     const segs = Object.entries(D.segments);
     if (!segs.length) { box.textContent = "–"; return; }
     const lines = [];
@@ -222,13 +271,18 @@
     const cellW = 60, left = 200, top = 70, rowH = 22;
     const width = left + cellW * (cols.length + 1) + 10, height = top + lines.length * rowH + 6;
     const g = svg(box, width, height);
+    // below the chart: which themes it shows and how to read its colours
+    const shown = cols.length < all.length ? `${T.heat_shown.replace("{k}", cols.length).replace("{n}", all.length)}. ` : "";
+    el("div", { class: "hint" }, box, shown + T.heat_legend);
     const f = D.scale.factor;
-    const header = [D.scale.name.toUpperCase(), ...cols.map((c) => c.label.split(" / ")[0])];
+    const header = [D.scale.label, ...cols.map((c) => c.label.split(" / ")[0])];
     header.forEach((h, j) => el("svg:text", { x: left + j * cellW + cellW / 2, y: top - 8, "text-anchor": "start",
       transform: `rotate(-35 ${left + j * cellW + cellW / 2} ${top - 8})` }, g, h));
     // diverging: white at the overall metric, red below it, green above
-    const centre = f === 100 && D.scale.name !== "nps" ? 50 : (D.scale.name === "stars" ? 3 : 0);
-    const span = D.scale.name === "stars" ? 2 : (D.scale.name === "nps" ? 100 : 50);
+    // averages: white at the scale's midpoint; shares: at 50%; NPS: at 0
+    const mid = (D.scale.low + D.scale.high) / 2;
+    const centre = D.scale.average ? mid : (D.scale.name === "nps" ? 0 : 50);
+    const span = D.scale.average ? (D.scale.high - D.scale.low) / 2 : (D.scale.name === "nps" ? 100 : 50);
     const colour = (v) => {
       const t = Math.max(-1, Math.min(1, (v - centre) / span)), k = Math.round(255 - 150 * Math.abs(t));
       return t < 0 ? `rgb(255,${k},${k})` : `rgb(${k},${Math.round(255 - 60 * t)},${k})`;
@@ -362,6 +416,7 @@
     impactChart(top);
     quadrant(top);
     lineChart(byId("trend-chart"), D.periods, perPeriod(m, null), fmtS);
+    changeChart();
     table(list);
     drill(m);
     heatmap(m);
