@@ -31,7 +31,7 @@ def _metric_row(values: np.ndarray, scale: metrics.Scale, seed: int, level: floa
 
 def segment_table(values: np.ndarray, member: np.ndarray, theme_ids: list[str], segments: pd.DataFrame,
                   scale: metrics.Scale, *, min_size: int = 30, n_boot: int = 300, seed: int = 42,
-                  level: float = 0.95, alpha: float = 0.05) -> pd.DataFrame:
+                  level: float = 0.95, alpha: float = 0.05, prior_comments: float = 0.0) -> pd.DataFrame:
     rows = []
     for column in segments.columns:
         labels = segments[column].fillna("").astype(str).to_numpy()
@@ -45,7 +45,7 @@ def segment_table(values: np.ndarray, member: np.ndarray, theme_ids: list[str], 
             impact = None
             if not small and np.isfinite(values[inside]).any():
                 impact = driver_impact(values[inside], member[inside], n_boot=n_boot, seed=seed, level=level,
-                                       factor=scale.factor)
+                                       factor=scale.factor, prior_comments=prior_comments)
             for t, theme in enumerate(theme_ids):
                 hit_in, hit_out = int(member[inside, t].sum()), int(member[~inside, t].sum())
                 share_in = hit_in / n_in if n_in else np.nan

@@ -131,20 +131,17 @@ def theme_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, see
     return ImpactResult("loo", point[0], low, high, with_[0], without[0], bootstrap_p(boot))
 
 
-def ridge_effects(weights: np.ndarray, value: np.ndarray, member: np.ndarray, alpha: float,
-           prior_comments: float = 0.0) -> np.ndarray:
+def ridge_effects(weights: np.ndarray, value: np.ndarray, member: np.ndarray, alpha: float) -> np.ndarray:
     """Weighted ridge with an unpenalised intercept, one fit per row of ``weights``: (B, T).
-    The penalty is alpha per respondent (alpha * n), which steadies themes always mentioned
-    together, plus ``prior_comments``: each theme's effect is estimated as if it had that many
-    more comments of no effect, so a theme of n comments keeps about n / (n + prior_comments) of
-    its raw effect (a small theme's estimate is mostly noise; a large one's barely moves)."""
+    The penalty is alpha per respondent (alpha * n), so its pull does not depend on N; it
+    only steadies themes that are rare or always mentioned together."""
     n_themes = member.shape[1]
     design = np.column_stack([np.ones(len(value)), member])  # (C, T+1)
     penalty = np.eye(n_themes + 1)
     penalty[0, 0] = 0.0
     out = np.empty((weights.shape[0], n_themes))
     for b, w in enumerate(weights):
-        gram = design.T @ (design * w[:, None]) + penalty * (alpha * w.sum() + prior_comments)
+        gram = design.T @ (design * w[:, None]) + penalty * alpha * w.sum()
         rhs = design.T @ (w * value)
         out[b] = np.linalg.lstsq(gram, rhs, rcond=None)[0][1:]
     return out
@@ -154,7 +151,10 @@ def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, se
                   level: float = 0.95, factor: float = 100.0, alpha: float = 1e-3,
                   prior_comments: float = 0.0) -> ImpactResult:
     """Key-driver impact: share_t * own effect_t * factor, the own effect from a ridge
-    regression of the respondent's value on all theme indicators at once (``ridge_effects``)."""
+    regression of the respondent's value on all theme indicators at once (``ridge_effects``),
+    shrunk toward zero by n_t / (n_t + prior_comments): as if the theme had that many more
+    comments of no effect (a small theme's estimate is mostly noise, a large one's barely moves;
+    shrinking in the regression instead pulls every theme through the shared intercept)."""
     n_themes = member.shape[1]
     cells = resample_cells(values, member, n_boot, seed)
     if cells is None:
@@ -163,8 +163,10 @@ def driver_impact(values: np.ndarray, member: np.ndarray, n_boot: int = 1000, se
     total = counts.sum()
 
     def impact_of(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        effect = ridge_effects(weights, value, cell_member, alpha, prior_comments)
-        share = (weights @ cell_member) / weights.sum(axis=1, keepdims=True)
+        counts_t = weights @ cell_member
+        shrink = counts_t / np.maximum(counts_t + prior_comments, 1e-12)  # a theme absent from a draw: 0
+        effect = ridge_effects(weights, value, cell_member, alpha) * shrink
+        share = counts_t / weights.sum(axis=1, keepdims=True)
         return factor * share * effect, effect
 
     point, effect = impact_of(counts[None, :])

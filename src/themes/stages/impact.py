@@ -151,7 +151,7 @@ class Impact(Stage):
         if segments and has_scores:
             state.tables["segments"] = segment_table(
                 values, member, ids, c[segments], scale, min_size=self.min_segment_size,
-                n_boot=min(self.bootstrap, 300), seed=seed, level=self.level)
+                n_boot=min(self.bootstrap, 300), seed=seed, level=self.level, prior_comments=self.prior_comments)
         if "date" in c and c["date"].notna().any():
             period = state.options.get("period") or self.period
             labels = period_labels(c["date"], period)
