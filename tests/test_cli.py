@@ -176,3 +176,24 @@ def test_ids_segment_values_and_reject_reasons_are_masked(tmp_path):
     ids = result.comments["id"].tolist()
     assert ids[0].startswith("[EMAIL]#") and ids[1].startswith("[PHONE]#") and len(set(ids)) == 3
     assert "[CARD]" in result.rejects["reason"].iloc[0]
+
+
+@pytest.mark.model
+def test_a_full_disk_while_writing_is_one_line_and_the_earlier_output_stays(tmp_path, sample_csv):
+    import resource
+    import signal
+
+    out = tmp_path / "out"
+    assert run("analyze", str(sample_csv), "--out", str(out), "--quiet").returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def small_files():  # a file may not grow past 20 KB: what a full disk looks like to the writer
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    proc = subprocess.run([sys.executable, "-m", "themes.cli", "analyze", str(sample_csv), "--out", str(out),
+                           "--quiet"], capture_output=True, text=True, preexec_fn=small_files)
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("themes:")]
+    assert proc.returncode == 2 and len(errors) == 1 and "File too large" in errors[0], proc.stderr[-500:]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no half-written folder
