@@ -152,7 +152,7 @@ def detect_scale(scores: pd.Series, columns: list[str] | tuple[str, ...] = ()) -
 def _partial(s: pd.Series, scale: Scale) -> str:
     """A note when nearly all scores sit in the lower half of a long scale: its upper half unused,
     as when a 1-5 rating is stored on a 1-10 field (scores skewed high are usual and not noted)."""
-    half = scale.low + (scale.high - scale.low) / 2
+    half = float(np.floor(scale.low + (scale.high - scale.low) / 2))  # 1-10: 1-5; 0-100: 0-50
     if scale.high - scale.low < 9 or (inside := float((s <= half).mean())) < 0.95:
         return ""
     return (f"; {inside:.0%} of them are {scale.low:g}-{half:g}: only the lower part of the "
