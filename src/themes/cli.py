@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from .errors import NoUsableComments, ThemesError, column_list, safe_message
-from .io.folders import check_output_folder
+from .io.folders import check_output_folder, output_folder
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn customer feedback exports into themes ranked by their impact on NPS.")
@@ -86,8 +86,7 @@ def _rejects_written(out: Path):
     try:
         yield
     except NoUsableComments as exc:
-        from .io.folders import output_folder
-        from .io.write import write_csv
+        from .io.write import write_csv  # pandas: loaded only on this path
 
         with output_folder(out) as fresh:
             write_csv(exc.rejects, fresh / "rejected.csv")

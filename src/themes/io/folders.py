@@ -9,7 +9,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import ThemesError
+from ..errors import ThemesError, column_list
 
 # what a run writes into --out (and a saved model folder inside it): a folder holding only these
 # was written by themes and may be replaced whole
@@ -27,8 +27,8 @@ def check_output_folder(folder: str | Path) -> None:
     foreign = sorted(p.name for p in folder.iterdir()
                      if p.name not in OUTPUT_FILES and not (p / "theme_model.json").exists())
     if foreign:
-        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
-        raise ThemesError(f"--out {folder.name} holds files themes did not write ({shown}): the folder is "
+        raise ThemesError(f"--out {folder.name} holds files themes did not write ({column_list(foreign, 3)}): "
+                          "the folder is "
                           "replaced whole by each run, so give a new or empty folder")
 
 

@@ -307,7 +307,7 @@ def expand_folders(paths: list[str | Path]) -> list[Path]:
     return out
 
 
-def read_table(path: str | Path) -> RawTable:
+def read_table(path: str | Path, max_rows: int | None = None) -> RawTable:
     """Read ``path`` into a RawTable; a ThemesError names the file and the problem."""
     path = Path(path)
     if not path.exists():
@@ -320,7 +320,10 @@ def read_table(path: str | Path) -> RawTable:
             header = pd.read_excel(path, header=None, nrows=1, dtype=str).iloc[0].fillna("").tolist() \
                 if path.stat().st_size else []
             _no_duplicate_columns([str(h).strip() for h in header], path)
-            table = RawTable(path, pd.read_excel(path, dtype=str, keep_default_na=False))
+            # a few hundred KB of spreadsheet can hold a million rows: with max_rows, reading stops
+            # one row past it (the caller tells "too many" by the length)
+            table = RawTable(path, pd.read_excel(path, dtype=str, keep_default_na=False,
+                                                 nrows=None if max_rows is None else max_rows + 1))
         elif suffix in JSON_SUFFIXES:
             table = _read_json(path)
         elif suffix in PARQUET_SUFFIXES:

@@ -17,7 +17,6 @@ job stops it at its next stage and removes whatever it wrote; error messages are
 # and they refer to dependencies defined inside create_app
 import hashlib
 import hmac
-import itertools
 import json
 import os
 import shutil
@@ -41,7 +40,6 @@ from .store import JobStore
 ASSIGN_LIMIT = 1000
 ASSIGN_CHARS = 200_000  # characters per assign request: it runs while the client waits
 UNPACK_RATIO = 20  # a spreadsheet may unpack to 20x the upload limit (text compresses ~5-10x)
-UPLOAD_TYPES = ("csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet")
 
 
 @dataclass
@@ -203,8 +201,10 @@ class BodyLimit:
 def _stored_name(filename: str | None) -> str:
     """The name an upload is kept under: the service's, with the sender's file type when it is one
     the readers know (".." or "out" as a file name is then just a name that was sent)."""
-    suffix = Path(filename or "").suffix.lower().lstrip(".")
-    return f"upload.{suffix if suffix in UPLOAD_TYPES else 'csv'}"
+    from ..io.read import EXCEL_SUFFIXES, JSON_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
+
+    suffix = Path(filename or "").suffix.lower()
+    return f"upload{suffix if suffix in TEXT_SUFFIXES | EXCEL_SUFFIXES | JSON_SUFFIXES | PARQUET_SUFFIXES else '.csv'}"
 
 
 # ------------------------------------------------------------------ the app
@@ -311,19 +311,17 @@ def create_app(settings: Settings) -> FastAPI:
 
         check_expansion(path)
         try:
-            table = read_table(path)
+            table = read_table(path, max_rows=settings.max_rows)
             resolve_roles(list(table.frame.columns), path.name, text=options.text, score=options.score,
                           date=options.date, id=options.id, language=options.lang, segments=options.segments)
         except ThemesError as exc:
             raise _problem(422, ["body", "file"], safe_message(exc).replace(str(path), path.name)) from None
         if len(table.frame) > settings.max_rows:
-            raise HTTPException(413, detail=f"{len(table.frame)} rows: the limit is {settings.max_rows}")
+            raise HTTPException(413, detail=f"more than {settings.max_rows} rows: the limit is {settings.max_rows}")
 
     def check_expansion(path: Path) -> None:
         """A spreadsheet is a zip: refused before it is parsed when its files unpack to more than
-        UNPACK_RATIO x the upload limit, or its first sheet has more rows than allowed, counted as
-        they stream and stopped at the limit (a few hundred KB can hold a million rows, and parsing
-        them whole took minutes; a sheet's declared size can lie)."""
+        UNPACK_RATIO x the upload limit (its rows are read only up to --max-rows, by read_table)."""
         import zipfile
 
         if path.suffix != ".xlsx" or not zipfile.is_zipfile(path):
@@ -333,16 +331,6 @@ def create_app(settings: Settings) -> FastAPI:
         if unpacked > UNPACK_RATIO * limit:
             raise HTTPException(413, detail=f"the spreadsheet unpacks to {unpacked} bytes: the limit is "
                                             f"{UNPACK_RATIO * limit}")
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        try:
-            rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
-            over = sum(1 for _ in itertools.islice(rows, settings.max_rows + 2)) - 1 > settings.max_rows
-        finally:
-            book.close()
-        if over:
-            raise HTTPException(413, detail=f"more than {settings.max_rows} rows: the limit is {settings.max_rows}")
 
     @app.post("/v1/analyze", status_code=202, response_model=JobCreated, tags=["jobs"],
               responses=_errors(401, 413, 422), openapi_extra={
