@@ -197,3 +197,28 @@ def test_a_full_disk_while_writing_is_one_line_and_the_earlier_output_stays(tmp_
     assert proc.returncode == 2 and len(errors) == 1 and "File too large" in errors[0], proc.stderr[-500:]
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out")]  # no half-written folder
+
+
+@pytest.mark.parametrize("command", ["analyze", "apply"])
+def test_a_period_not_given_is_left_to_the_pipeline(monkeypatch, tmp_path, command):
+    # explicit option > pipeline YAML (impact.period) > the stage's default: a CLI default of
+    # "quarter" would silently override a pipeline's `impact: {period: month}`
+    from typer.testing import CliRunner
+
+    import themes.api
+    from themes.cli import app
+    from themes.errors import ThemesError
+
+    seen = []
+
+    def capture(*args, **options):
+        seen.append(options.get("period"))
+        raise ThemesError("captured")
+
+    monkeypatch.setattr(themes.api, command, capture)
+    (tmp_path / "x.csv").write_text("comment\nfine\n")
+    (tmp_path / "theme_model.json").write_text("{}")  # apply checks that the folder holds a model first
+    model = [str(tmp_path)] if command == "apply" else []
+    for extra in ([], ["--period", "month"]):
+        CliRunner().invoke(app, [command, *model, str(tmp_path / "x.csv"), "--out", str(tmp_path / "out"), *extra])
+    assert seen == [None, "month"]

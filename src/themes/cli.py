@@ -114,7 +114,8 @@ def analyze(
     segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
     scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, rating10, rating100, "
                                             "or auto (from the header and the scores).")] = "auto",
-    period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
+    period: Annotated[str | None, typer.Option(
+        help="Trend periods: quarter or month (default: the pipeline's impact.period, quarter).")] = None,
     join: Annotated[Path | None, typer.Option(help="Customer data to join (any supported format).")] = None,
     on: Annotated[str | None, typer.Option(help="Column to join on, present in both.")] = None,
     config: Annotated[str | None, typer.Option(help="Pipeline YAML, or a bundled pipeline's name.")] = None,
@@ -181,7 +182,8 @@ def apply_model(
     segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
     scale: Annotated[str, typer.Option(help="Score scale: nps, csat, ces, stars, rating10, rating100, "
                                             "or auto.")] = "auto",
-    period: Annotated[str, typer.Option(help="Trend periods: quarter or month.")] = "quarter",
+    period: Annotated[str | None, typer.Option(
+        help="Trend periods: quarter or month (default: the pipeline's impact.period, quarter).")] = None,
     no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
     report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
     engine: EngineOption = "local",

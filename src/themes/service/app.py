@@ -76,7 +76,7 @@ class AnalyzeOptions(BaseModel):
     lang: str | None = None
     segments: list[str] | None = None
     scale: Literal["auto", "nps", "csat", "ces", "stars", "rating10", "rating100"] = "auto"
-    period: Literal["quarter", "month"] = "quarter"
+    period: Literal["quarter", "month"] | None = None  # None: the pipeline's impact.period
     themes: int | None = Field(None, ge=2, le=50, description="Fix the number of top-level themes")
     default_language: str | None = Field(None, max_length=8)
     label_language: str = Field("en", max_length=8)
