@@ -3,6 +3,7 @@ two things that make themes topics (discover's ``tone: null, aspects: null``, wi
 ``max_themes: 12``), on labelled sets none of its settings were tuned on but the bundled sample.
 
     python benchmarks/topic_themes.py [--sets semeval,ru-restaurants,...] [--limit N] [--discover anchor_z=2.5]
+                                      [--config fast] [--methods themes]
 
 Printed per set and method:
 - NMI(cat): comments' top-level theme against the gold topic (aspect category, complaint reason);
@@ -73,10 +74,10 @@ SYNONYMS = {
 }
 
 
-def config(changes: dict):
+def config(changes: dict, pipeline: str = "default"):
     from themes.config import load_config
 
-    cfg = load_config("default")
+    cfg = load_config(pipeline)
     cfg.stages = [(n, dict(p, **changes) if n == "discover" else p) for n, p in cfg.stages]
     return cfg
 
@@ -120,6 +121,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--discover", action="append", default=[], metavar="KEY=VALUE",
                         help="a discover setting for the 'themes' method (YAML value), e.g. anchor_z=2.5")
+    parser.add_argument("--config", default="default", help="the pipeline of the 'themes' method (fast, scale, a YAML)")
+    parser.add_argument("--methods", default=",".join(METHODS), help="which methods to run")
     args = parser.parse_args()
     import yaml
 
@@ -133,9 +136,12 @@ def main() -> None:
             frame = frame.head(args.limit)
         rows, names = [], {}
         for method, changes in METHODS.items():
+            if method not in args.methods.split(","):
+                continue
             started = time.perf_counter()
             texts = frame[["text"]].assign(text=frame["text"].str.replace(URL_OR_HANDLE, "", regex=True))
-            result = themes.analyze(texts, text="text", config=config(changes), progress=False)
+            pipeline = args.config if method == "themes" else "default"
+            result = themes.analyze(texts, text="text", config=config(changes, pipeline), progress=False)
             got = result.comments.set_index("row")["primary_theme"]
             truth = frame.set_axis(range(1, len(frame) + 1))
             top = result.themes[result.themes["parent_id"].fillna("") == ""]

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["AnalysisResult", "ThemesError", "__version__", "analyze", "apply", "assign"]
+__all__ = ["AnalysisResult", "ThemesError", "__version__", "analyze", "apply", "assign", "code"]
 
 
 def __getattr__(name: str):
     # keep `import themes` light: pandas, torch and friends load on first use
-    if name in ("analyze", "AnalysisResult", "apply", "assign"):
+    if name in ("analyze", "AnalysisResult", "apply", "assign", "code"):
         from . import api
 
         return getattr(api, name)

@@ -49,6 +49,7 @@ class AnalysisResult:
     summary: dict[str, Any]
     theme_model: Any = field(default=None, repr=False)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # segments, periods (when asked for)
+    files: dict[str, str] = field(default_factory=dict)  # other text files to write (a codebook)
 
     def save(self, folder: str | Path, *, save_model: str | Path | None = None, report: bool = True,
              report_language: str = "en") -> Path:
@@ -64,6 +65,8 @@ class AnalysisResult:
             write_csv(self.rejects, fresh / "rejected.csv")
             for name, table in self.tables.items():
                 write_csv(table, fresh / f"{name}.csv")
+            for name, text in self.files.items():
+                (fresh / name).write_text(text, encoding="utf-8")
             (fresh / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False,
                                                            default=str), encoding="utf-8")
             if report:
@@ -155,6 +158,25 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
     })
 
 
+def code(data, codebook: str | Path, *, coded: str | Path | None = None, **options) -> AnalysisResult:
+    """Code every comment (and each of its clauses) with ``codebook`` (.yaml, .csv or a REFI-QDA
+    .qdc) instead of finding themes; ``coded``: a human-coded sample (a file with an id column and
+    a ``codes`` column, codes ';'-separated) to learn from. Takes ``analyze``'s other options; the
+    result's themes are the codes (sub-codes as sub-themes) with their sentiment and impact."""
+    from .coding.codebook import codebook_yaml, load_codebook, qdc_text
+    from .coding.coded import read_coded
+    from .coding.outputs import coded_table, codes_table
+
+    book = load_codebook(codebook)
+    result = analyze(data, config=options.pop("config", None) or "coding", codebook=book,
+                     coded=read_coded(coded) if coded is not None else None, **options)
+    result.tables["coded"] = coded_table(result.comments, result.mentions)
+    result.tables["codes"] = codes_table(result.themes, book)
+    result.files["codebook.yaml"] = codebook_yaml(book)
+    result.files["codebook.qdc"] = qdc_text(book)
+    return result
+
+
 def _versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -177,7 +199,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             mask: bool = True, calibrate_sentiment: bool = False, engine: str = "local",
             scheduler: str | None = None, workers: int = 2, partition_size: int = 5000,
             progress: bool = False, say=None,
-            on_stage=None) -> AnalysisResult:
+            on_stage=None, codebook: Any = None, coded: dict[str, set[str]] | None = None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
@@ -190,6 +212,9 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     ``engine="dask"`` runs the per-row stages on a Dask cluster (``scheduler`` address, or a
     LocalCluster of ``workers`` processes) in partitions of ``partition_size`` comments; the
     result equals the local engine's.
+    ``codebook`` (a ``themes.coding.Codebook``, with ``config="coding"``) codes the comments with
+    it instead of finding themes; ``coded`` (comment id -> code ids) is a human-coded sample it
+    learns from (``themes.code`` sets both).
     Raises ThemesError for problems the caller can fix (missing file, no text column, ...).
     """
     started = time.perf_counter()
@@ -244,7 +269,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
             "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
             "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
-            "calibrate_sentiment": calibrate_sentiment,
+            "calibrate_sentiment": calibrate_sentiment, "codebook": codebook, "coded": coded,
         })
         # the state holds them now (and so only it holds the unmasked texts, let go as they are masked)
         loaded.comments = loaded.comments.iloc[:0]
@@ -263,7 +288,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         state.mentions = state.mentions.assign(span=map_strings(state.mentions["span"], mask_pii))
     c = state.comments
     extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
-                                           "new_material", *FLAGS)) if col in c]
+                                           "new_material", "code_confidence", *FLAGS)) if col in c]
     # no copies (copy-on-write: a new column replaces, never writes into, the pipeline's)
     comments = c[COMMENT_COLUMNS]
     for col in extra:
@@ -293,7 +318,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "config": cfg.to_dict(),
         "options": {k: (str(v) if v is not None and k != "mask" else v)
                     for k, v in state.options.items()
-                    if k not in ("theme_model", "scale", "segments", "on_stage", "theme_labels")},
+                    if k not in ("theme_model", "scale", "segments", "on_stage", "theme_labels", "codebook",
+                                 "coded")},
         "versions": _versions(),
     }
     if numeric_joined:

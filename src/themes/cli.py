@@ -170,6 +170,93 @@ def report(
     typer.echo("wrote " + " ".join(str(p) for p in paths))
 
 
+@app.command("code")
+def code_export(
+    files: Annotated[list[Path], typer.Argument(help="Exports to code (any supported format).")],
+    codebook: Annotated[Path, typer.Option(help="Codebook: .yaml, .csv (code, parent, description, examples, "
+                                                "exclusions) or a REFI-QDA .qdc.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output tables.")] = Path("out"),
+    train: Annotated[Path | None, typer.Option(
+        help="A human-coded sample to learn from: id and codes columns.")] = None,
+    text: Annotated[list[str] | None, typer.Option(help="Text column (repeat for several).")] = None,
+    score: Annotated[str | None, typer.Option(help="Score column.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date column.")] = None,
+    id: Annotated[str | None, typer.Option("--id", help="Row id column.")] = None,
+    segment: Annotated[list[str] | None, typer.Option(help="Segment column (repeatable).")] = None,
+    scale: Annotated[str, typer.Option(help="Score scale, or auto.")] = "auto",
+    no_mask: Annotated[bool, typer.Option("--no-mask", help="Keep personal data in outputs.")] = False,
+    report_language: Annotated[str, typer.Option(help="Report UI language: en, ru or lv.")] = "en",
+    no_report: Annotated[bool, typer.Option("--no-report", help="Skip report.html/.xlsx/summary.md.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")] = False,
+) -> None:
+    """Code every comment and clause with your codebook: coded.csv (codes, evidence spans, confidence),
+    codes.csv (counts, sentiment, impact per code), the usual tables and report, and the codebook as .qdc."""
+    from .api import code as run
+
+    check_output_folder(out)
+    with _interruptible(), _rejects_written(out):
+        result = run([str(f) for f in files], codebook, coded=train, text=text, score=score, date=date, id=id,
+                     segments=segment, scale=scale, mask=not no_mask, progress=not quiet, say=_say)
+    result.save(out, report=not no_report, report_language=report_language)
+    coding = result.summary["coding"]
+    typer.echo(f"read {result.summary['counts']['read']} comments: kept {result.summary['counts']['kept']}, "
+               f"rejected {result.summary['counts']['rejected']}")
+    typer.echo(f"coded with {len(coding['coded_with'])} codes; uncoded comments: {coding['uncoded_comments']}; "
+               f"learnt from {coding['taught']['self_taught']} self-taught and "
+               f"{coding['taught']['coded_by_hand']} hand-coded comments")
+    codes = result.tables["codes"]
+    for row in codes.itertuples():
+        typer.echo(f"  {row.code:<24} {int(row.n_comments or 0):>6} comments  {row.name}")
+    extra = " ".join(f"{name}.csv" for name in result.tables)
+    typer.echo(f"wrote {out}/: {extra} {' '.join(result.files)} comments.csv mentions.csv themes.csv summary.json")
+
+
+@app.command("agree")
+def agree(
+    reference: Annotated[Path, typer.Argument(help="The reference coding (a human coder's): id and codes columns.")],
+    others: Annotated[list[Path], typer.Argument(help="Codings to compare with it (another coder's, coded.csv).")],
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Write agreement.csv (and confusion.csv) here.")] = None,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 42,
+) -> None:
+    """Agreement with a reference coding: per code prevalence, precision, recall, F1, Cohen's kappa,
+    and Krippendorff's alpha over every decision, each with a bootstrap 95% interval."""
+    import pandas as pd
+
+    from .coding.agreement import agreement
+    from .coding.coded import read_coded_table
+
+    ref = read_coded_table(reference).set_index("id")["codes"]
+    tables, confusions = [], []
+    for path in others:
+        other = read_coded_table(path).set_index("id")["codes"]
+        common = ref.index.intersection(other.index)
+        if not len(common):
+            raise ThemesError(f"{path.name} and {reference.name} share no id")
+        table, confusion = agreement(list(ref.loc[common]), list(other.loc[common]), seed=seed)
+        table.insert(0, "compared", f"{path.name} vs {reference.name}")
+        table.insert(1, "comments", len(common))
+        tables.append(table)
+        if not confusion.empty:
+            confusions.append(confusion.assign(compared=path.name))
+        overall = table.iloc[-1]
+        typer.echo(f"{path.name} vs {reference.name}: {len(common)} comments; micro-F1 {overall.f1:.3f} "
+                   f"[{overall.f1_low:.3f}, {overall.f1_high:.3f}]; kappa {overall.kappa:.3f} "
+                   f"[{overall.kappa_low:.3f}, {overall.kappa_high:.3f}]; Krippendorff's alpha {overall.alpha:.3f} "
+                   f"[{overall.alpha_low:.3f}, {overall.alpha_high:.3f}]")
+    result = pd.concat(tables, ignore_index=True)
+    if out is not None:
+        from .io.write import write_csv
+
+        out.mkdir(parents=True, exist_ok=True)
+        write_csv(result, out / "agreement.csv")
+        if confusions:
+            write_csv(pd.concat(confusions).reset_index(), out / "confusion.csv")
+        typer.echo(f"wrote {out}/agreement.csv")
+    else:
+        typer.echo(result.drop(columns=["compared"]).to_string(index=False))
+
+
 @app.command("apply")
 def apply_model(
     model_dir: Annotated[Path, typer.Argument(help="A folder saved with --save-model (themes.yaml may be edited).")],

@@ -30,3 +30,20 @@ def cache_dir() -> Path:
         return Path(root).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "themes"
+
+
+def read_saved_meta(folder: str | Path, filename: str, expected_format: str, kind: str) -> dict:
+    """The JSON description of a model saved in ``folder`` (``kind``: "theme model", "code
+    model"), checked to be one of ``expected_format``; a ThemesError names the folder otherwise."""
+    import json
+
+    from .errors import ThemesError
+
+    folder = Path(folder)
+    meta_path = folder / filename
+    if not meta_path.exists():
+        raise ThemesError(f"{folder}: not a saved {kind} (no {filename})")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("format") != expected_format:
+        raise ThemesError(f"{folder}: unsupported {kind} format {meta.get('format')!r}")
+    return meta

@@ -57,6 +57,7 @@ from sklearn.base import BaseEstimator
 from .blocks import row_blocks
 from .embedding.rows import SharedRows
 from .errors import ThemesError
+from .resources import read_saved_meta
 
 FORMAT = "themes.theme_model/1"
 OTHER = "other"
@@ -421,12 +422,7 @@ class ThemeModel(BaseEstimator):
     @classmethod
     def load(cls, folder: str | Path) -> ThemeModel:
         folder = Path(folder)
-        meta_path = folder / "theme_model.json"
-        if not meta_path.exists():
-            raise ThemesError(f"{folder}: not a saved theme model (no theme_model.json)")
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if meta.get("format") != FORMAT:
-            raise ThemesError(f"{folder}: unsupported theme model format {meta.get('format')!r}")
+        meta = read_saved_meta(folder, "theme_model.json", FORMAT, "theme model")
         model = cls(**meta["params"])
         model.centroids_ = np.load(folder / "centroids.npy", allow_pickle=False)
         model.global_mean_ = np.load(folder / "global_mean.npy", allow_pickle=False)

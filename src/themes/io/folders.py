@@ -14,7 +14,9 @@ from ..errors import ThemesError, column_list
 # what a run writes into --out (and a saved model folder inside it): a folder holding only these
 # was written by themes and may be replaced whole
 OUTPUT_FILES = {"comments.csv", "mentions.csv", "themes.csv", "rejected.csv", "segments.csv", "periods.csv",
-                "summary.json", "report.html", "report.xlsx", "summary.md"}
+                "summary.json", "report.html", "report.xlsx", "summary.md",
+                "coded.csv", "codes.csv", "agreement.csv", "confusion.csv", "codebook.yaml", "codebook.qdc",
+                "project.qdpx"}  # themes code
 
 
 def check_output_folder(folder: str | Path) -> None:
