@@ -19,6 +19,7 @@ from themes.errors import ThemesError
 
 ROOT = Path(__file__).resolve().parents[1]
 XSD = ROOT / "tests" / "fixtures" / "refi" / "Codebook.xsd"
+PROJECT_XSD = ROOT / "tests" / "fixtures" / "refi" / "Project.xsd"
 SAMPLE_CODEBOOK = ROOT / "examples" / "codebook.yaml"
 
 
@@ -34,6 +35,17 @@ def test_a_nested_yaml_codebook_and_a_csv_one_read_the_same(tmp_path):
     csv = load_codebook(path)
     assert csv.ids == ["delivery", "service", "rude"] and csv.top("rude") == "service"
     assert csv.by_id["delivery"].examples == ("Parcel a week late", "Посылка опоздала")
+
+
+def test_a_saved_models_codeframe_is_a_codebook(tmp_path):
+    path = tmp_path / "themes.yaml"
+    path.write_text("themes:\n- id: t01\n  label: Late delivery\n  keywords: [late, courier]\n"
+                    "  subthemes: {t01.1: Courier, t01.2: Waiting}\n- id: t02\n  merge_into: t01\n"
+                    "- id: t90\n  label: Fees\n  seeds: [The delivery fee is too high]\n")
+    book = load_codebook(path)
+    assert book.ids == ["t01", "t01.1", "t01.2", "t90"]
+    assert book.by_id["t01"].description == "About: late, courier" and book.top("t01.2") == "t01"
+    assert book.by_id["t90"].examples == ("The delivery fee is too high",)
 
 
 @pytest.mark.parametrize("text, message", [
@@ -157,7 +169,29 @@ def test_themes_code_and_agree_on_the_sample(tmp_path, sample_csv, sample_rows):
     assert kappa >= 0.6, kappa  # 0.68 when written
     first = coded.iloc[1]
     assert first["codes"].split(";")[0] == first["primary_code"] and first["evidence"].startswith("[{")
+    _check_project(out, coded)
     proc = subprocess.run([sys.executable, "-m", "themes.cli", "agree", str(out / "coded.csv"), str(out / "coded.csv")],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "kappa 1.000" in proc.stdout and "Krippendorff's alpha 1.000" in proc.stdout
+
+
+def _check_project(out: Path, coded: pd.DataFrame) -> None:
+    """project.qdpx is a valid REFI-QDA project whose selections are the coded clauses of the comments."""
+    import json
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    xmlschema = pytest.importorskip("xmlschema")
+    archive = zipfile.ZipFile(out / "project.qdpx")
+    qde = archive.read("project.qde").decode("utf-8")
+    xmlschema.XMLSchema(PROJECT_XSD).validate(qde)
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    sources = ET.fromstring(qde).findall("q:Sources/q:TextSource", ns)
+    assert len(sources) == len(coded)
+    source = sources[1]
+    text = archive.read("Sources/" + source.get("plainTextPath").removeprefix("internal://")).decode("utf-8")
+    spans = [e["span"] for e in json.loads(coded.loc[source.get("name"), "evidence"])]
+    picked = [text[int(s.get("startPosition")):int(s.get("endPosition"))]
+              for s in source.findall("q:PlainTextSelection", ns)]
+    assert picked == spans

@@ -101,6 +101,27 @@ def test_a_multipart_upload(tmp_path, models_dir, records):
         assert "Klientu atsauksmju" in client.get(f"/v1/jobs/{job['id']}/report", headers=A).text
 
 
+def test_a_coding_job_with_a_codebook(tmp_path, models_dir, records):
+    from pathlib import Path
+
+    import yaml
+
+    codebook = yaml.safe_load((Path(__file__).parents[1] / "examples" / "codebook.yaml").read_text(encoding="utf-8"))
+    with TestClient(make(tmp_path, models_dir)) as client:
+        bad = client.post("/v1/analyze", headers=A, json={"records": records, "options": {"codebook": {"codes": []}}})
+        assert bad.status_code == 422 and "codebook: no codes" in bad.text
+        created = client.post("/v1/analyze", headers=A, json={
+            "records": records, "options": {"text": ["comment"], "score": "nps", "codebook": codebook}})
+        assert created.status_code == 202, created.text
+        assert created.json()["links"]["coded"].endswith("/coded")
+        job = wait(client, created.json()["id"])
+        assert job["status"] == "done", job
+        themes = client.get(f"/v1/jobs/{job['id']}/themes", headers=A).json()
+        assert {t["theme_id"] for t in themes} >= {"delivery", "service", "rude_support"}
+        coded = client.get(f"/v1/jobs/{job['id']}/coded", headers=A, params={"limit": 5}).json()
+        assert len(coded) == 5 and {"id", "codes", "primary_code", "confidence", "evidence"} <= set(coded[0])
+
+
 def test_errors_are_data(tmp_path, models_dir, records):
     with TestClient(make(tmp_path, models_dir, max_rows=100, max_upload_mb=0.05)) as client:
         def post(headers=A, **kw):

@@ -13,7 +13,7 @@ from themes.service import Settings, create_app  # noqa: E402
 pytestmark = pytest.mark.model
 OPERATIONS = ["GET /healthz", "GET /readyz", "GET /v1/models", "POST /v1/models/{name}/assign", "POST /v1/analyze",
               "GET /v1/jobs/{job_id}", "GET /v1/jobs/{job_id}/themes", "GET /v1/jobs/{job_id}/comments",
-              "GET /v1/jobs/{job_id}/report", "DELETE /v1/jobs/{job_id}"]
+              "GET /v1/jobs/{job_id}/coded", "GET /v1/jobs/{job_id}/report", "DELETE /v1/jobs/{job_id}"]
 
 
 @pytest.fixture(scope="module")

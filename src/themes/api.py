@@ -49,7 +49,7 @@ class AnalysisResult:
     summary: dict[str, Any]
     theme_model: Any = field(default=None, repr=False)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # segments, periods (when asked for)
-    files: dict[str, str] = field(default_factory=dict)  # other text files to write (a codebook)
+    files: dict[str, str | bytes] = field(default_factory=dict)  # other files to write (a codebook, a QDA project)
 
     def save(self, folder: str | Path, *, save_model: str | Path | None = None, report: bool = True,
              report_language: str = "en") -> Path:
@@ -65,8 +65,9 @@ class AnalysisResult:
             write_csv(self.rejects, fresh / "rejected.csv")
             for name, table in self.tables.items():
                 write_csv(table, fresh / f"{name}.csv")
-            for name, text in self.files.items():
-                (fresh / name).write_text(text, encoding="utf-8")
+            for name, content in self.files.items():
+                path = fresh / name
+                path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
             (fresh / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False,
                                                            default=str), encoding="utf-8")
             if report:
@@ -158,22 +159,27 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
     })
 
 
-def code(data, codebook: str | Path, *, coded: str | Path | None = None, **options) -> AnalysisResult:
-    """Code every comment (and each of its clauses) with ``codebook`` (.yaml, .csv or a REFI-QDA
-    .qdc) instead of finding themes; ``coded``: a human-coded sample (a file with an id column and
-    a ``codes`` column, codes ';'-separated) to learn from. Takes ``analyze``'s other options; the
-    result's themes are the codes (sub-codes as sub-themes) with their sentiment and impact."""
-    from .coding.codebook import codebook_yaml, load_codebook, qdc_text
+def code(data, codebook: Any, *, coded: str | Path | None = None, **options) -> AnalysisResult:
+    """Code every comment (and each of its clauses) with ``codebook`` (a .yaml, .csv or REFI-QDA
+    .qdc file, or a ``themes.coding.Codebook``) instead of finding themes; ``coded``: a human-coded
+    sample (a file with an id column and a ``codes`` column, codes ';'-separated) to learn from.
+    Takes ``analyze``'s other options; the result's themes are the codes (sub-codes as sub-themes)
+    with their sentiment and impact, ``tables["coded"]`` and ``["codes"]``, and the codebook and a
+    REFI-QDA project in ``files``."""
+    from .coding.codebook import Codebook, codebook_yaml, load_codebook, qdc_text
     from .coding.coded import read_coded
     from .coding.outputs import coded_table, codes_table
+    from .coding.qdpx import project_qdpx
 
-    book = load_codebook(codebook)
+    book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     result = analyze(data, config=options.pop("config", None) or "coding", codebook=book,
                      coded=read_coded(coded) if coded is not None else None, **options)
     result.tables["coded"] = coded_table(result.comments, result.mentions)
     result.tables["codes"] = codes_table(result.themes, book)
     result.files["codebook.yaml"] = codebook_yaml(book)
     result.files["codebook.qdc"] = qdc_text(book)
+    texts = result.comments.set_index(result.comments["id"].astype(str))["text"]
+    result.files["project.qdpx"] = project_qdpx(book, texts, result.tables["coded"])
     return result
 
 

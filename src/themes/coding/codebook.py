@@ -121,24 +121,53 @@ def _from_yaml(path: Path) -> Codebook:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as error:
         raise ThemesError(f"{path}: not valid YAML ({str(error).splitlines()[0]})") from None
+    return codebook_from_data(data, str(path))
+
+
+def codebook_from_data(data, where: str = "codebook") -> Codebook:
+    """A codebook from codebook.yaml's content as data (``{"codes": [...]}``, or a saved model's
+    ``{"themes": [...]}``); ``where`` names it in errors."""
+    if isinstance(data, dict) and isinstance(data.get("themes"), list) and "codes" not in data:
+        return _from_codeframe(data["themes"], where)
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
-        raise ThemesError(f"{path}: expected a list of codes under 'codes' (format: {FORMAT})")
+        raise ThemesError(f"{where}: expected a list of codes under 'codes' (format: {FORMAT})")
     codes: list[Code] = []
 
     def walk(entries: list, parent: str, trail: str) -> None:
         for i, entry in enumerate(entries, 1):
-            where = f"{path}: {trail}code {i}"
+            at = f"{where}: {trail}code {i}"
             if not isinstance(entry, dict):
-                raise ThemesError(f"{where}: expected a mapping with id, name, description")
+                raise ThemesError(f"{at}: expected a mapping with id, name, description")
             name = str(entry.get("name") or entry.get("id") or "").strip()
             code_id = str(entry.get("id") or _slug(name))
             codes.append(Code(code_id, name or code_id, str(entry.get("parent") or parent),
                               str(entry.get("description") or "").strip(),
-                              _as_list(entry.get("examples"), where), _as_list(entry.get("exclusions"), where)))
+                              _as_list(entry.get("examples"), at), _as_list(entry.get("exclusions"), at)))
             if entry.get("codes"):
+                if not isinstance(entry["codes"], list):
+                    raise ThemesError(f"{at}: 'codes' under a code must be a list")
                 walk(entry["codes"], code_id, f"{trail}code {i} > ")
 
     walk(data["codes"], "", "")
+    return Codebook(codes, where)
+
+
+def _from_codeframe(themes: list, path: Path | str) -> Codebook:
+    """A discovery run's ``themes.yaml`` (a saved model's codeframe) as a codebook: each theme a code
+    named by its label and described by its keywords, its seeds its examples, its sub-themes codes
+    under it; merged themes left out. So next quarter's export is coded with this quarter's themes."""
+    codes = []
+    for i, entry in enumerate(themes, 1):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise ThemesError(f"{path}: theme {i} needs an id")
+        if entry.get("merge_into"):
+            continue
+        keywords = ", ".join(str(k) for k in entry.get("keywords") or [])
+        theme_id = str(entry["id"])
+        codes.append(Code(theme_id, str(entry.get("label") or theme_id), "",
+                          f"About: {keywords}" if keywords else "", _as_list(entry.get("seeds"), f"{path}: theme {i}")))
+        for sub_id, label in (entry.get("subthemes") or {}).items():
+            codes.append(Code(str(sub_id), str(label or sub_id), theme_id))
     return Codebook(codes, str(path))
 
 

@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
@@ -65,6 +65,9 @@ class Settings:
 
 
 # ------------------------------------------------------------------ request and response models
+MAX_CODES = 500
+
+
 class AnalyzeOptions(BaseModel):
     """The CLI's options, by the same names."""
 
@@ -81,6 +84,24 @@ class AnalyzeOptions(BaseModel):
     default_language: str | None = Field(None, max_length=8)
     label_language: str = Field("en", max_length=8)
     report_language: Literal["en", "ru", "lv"] = "en"
+    codebook: dict[str, Any] | None = Field(
+        None, description="Code the comments with this codebook instead of finding themes: codebook.yaml's "
+                          "content as JSON, {\"codes\": [{\"id\", \"name\", \"description\", \"examples\", "
+                          "\"codes\": [...]}]}; the results then also hold /coded")
+
+    @field_validator("codebook")
+    @classmethod
+    def _readable_codebook(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is not None:
+            from ..coding.codebook import codebook_from_data
+
+            try:
+                book = codebook_from_data(value, "codebook")
+            except ThemesError as exc:
+                raise ValueError(str(exc)) from None
+            if len(book.codes) > MAX_CODES:
+                raise ValueError(f"codebook: {len(book.codes)} codes, the limit is {MAX_CODES}")
+        return value
 
 
 class AnalyzeRecords(BaseModel):
@@ -253,7 +274,8 @@ def create_app(settings: Settings) -> FastAPI:
 
     # ------------------------------------------------------------ jobs
     def run(job_id: str) -> None:
-        from ..api import analyze
+        from ..api import analyze, code
+        from ..coding.codebook import codebook_from_data
 
         job = store.get(job_id)
         if job is None:  # deleted while queued
@@ -261,6 +283,7 @@ def create_app(settings: Settings) -> FastAPI:
         options = dict(job["options"])
         report_language = options.pop("report_language", "en")
         n_themes = options.pop("themes", None)
+        codebook = options.pop("codebook", None)
         store.update(job_id, status="running", started=time.time())
 
         def progress(name: str, state: str) -> None:
@@ -270,7 +293,9 @@ def create_app(settings: Settings) -> FastAPI:
 
         folder = store.job_dir(job_id)
         try:
-            result = analyze(str(folder / job["input"]), n_themes=n_themes, mask=True, on_stage=progress, **options)
+            source = str(folder / job["input"])
+            result = code(source, codebook_from_data(codebook, "codebook"), mask=True, on_stage=progress, **options) \
+                if codebook else analyze(source, n_themes=n_themes, mask=True, on_stage=progress, **options)
             if job_id not in cancelled:
                 result.save(folder / "out", report_language=report_language)
                 store.update(job_id, status="done", finished=time.time(), counts=result.summary["counts"])
@@ -395,9 +420,11 @@ def create_app(settings: Settings) -> FastAPI:
             store.delete(job_id)
             raise
         pool.submit(run, job_id)
-        return JobCreated(id=job_id, status="queued", links={
-            "self": f"/v1/jobs/{job_id}", "themes": f"/v1/jobs/{job_id}/themes",
-            "comments": f"/v1/jobs/{job_id}/comments", "report": f"/v1/jobs/{job_id}/report"})
+        links = {"self": f"/v1/jobs/{job_id}", "themes": f"/v1/jobs/{job_id}/themes",
+                 "comments": f"/v1/jobs/{job_id}/comments", "report": f"/v1/jobs/{job_id}/report"}
+        if options.codebook:
+            links["coded"] = f"/v1/jobs/{job_id}/coded"
+        return JobCreated(id=job_id, status="queued", links=links)
 
     @app.get("/v1/jobs/{job_id}", response_model=JobStatus, tags=["jobs"], responses=_errors(401, 403, 404, 422))
     def job_status(job_id: str, who: Annotated[str, Depends(owner)]) -> JobStatus:
@@ -428,6 +455,16 @@ def create_app(settings: Settings) -> FastAPI:
                      offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, str]]:
         """Comments with language, sentiment and themes (personal data masked), paged."""
         return records(finished(job_id, who) / "comments.csv", limit, offset)
+
+    @app.get("/v1/jobs/{job_id}/coded", tags=["results"], responses=_errors(401, 403, 404, 409, 422))
+    def job_coded(job_id: str, who: Annotated[str, Depends(owner)],
+                  limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+                  offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, str]]:
+        """A coding job's codes per comment (coded.csv: codes, primary code, confidence, evidence)."""
+        path = finished(job_id, who) / "coded.csv"
+        if not path.exists():
+            raise HTTPException(409, detail="this job found themes; /coded is for a job given a codebook")
+        return records(path, limit, offset)
 
     @app.get("/v1/jobs/{job_id}/report", response_class=HTMLResponse, tags=["results"],
              responses=_errors(401, 403, 404, 409, 422))
