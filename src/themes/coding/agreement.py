@@ -18,10 +18,10 @@ import pandas as pd
 from ..errors import ThemesError
 
 
-def code_sets(values: pd.Series) -> list[frozenset[str]]:
+def code_sets(values) -> list[frozenset[str]]:
     """';'-separated codes per comment, compared case-insensitively; empty or 'uncoded': none."""
     out = []
-    for value in values.fillna("").astype(str):
+    for value in pd.Series(values).fillna("").astype(str):
         codes = {part.strip().lower() for part in value.replace("|", ";").split(";")}
         out.append(frozenset(codes - {"", "uncoded", "other"}))
     return out
