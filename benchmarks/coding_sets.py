@@ -28,8 +28,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import theme_sets  # noqa: E402
-from common import need_shared  # noqa: E402
+import theme_sets
+
+from common import need_shared
 
 DATA = Path(__file__).resolve().parent / "data"
 

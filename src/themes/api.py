@@ -159,13 +159,15 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
     })
 
 
-def code(data, codebook: Any, *, coded: str | Path | None = None, **options) -> AnalysisResult:
+def code(data, codebook: Any, *, coded: str | Path | None = None, gold: str | None = None,
+         **options) -> AnalysisResult:
     """Code every comment (and each of its clauses) with ``codebook`` (a .yaml, .csv or REFI-QDA
     .qdc file, or a ``themes.coding.Codebook``) instead of finding themes; ``coded``: a human-coded
     sample (a file with an id column and a ``codes`` column, codes ';'-separated) to learn from.
     Takes ``analyze``'s other options; the result's themes are the codes (sub-codes as sub-themes)
     with their sentiment and impact, ``tables["coded"]`` and ``["codes"]``, and the codebook and a
-    REFI-QDA project in ``files``."""
+    REFI-QDA project in ``files``. ``gold``: a column of the export holding human codes (';'-
+    separated): ``tables["agreement"]`` and ``["confusion"]`` compare the machine's with them."""
     from .coding.codebook import Codebook, codebook_yaml, load_codebook, qdc_text
     from .coding.coded import read_coded
     from .coding.outputs import coded_table, codes_table
@@ -180,6 +182,18 @@ def code(data, codebook: Any, *, coded: str | Path | None = None, **options) -> 
     result.files["codebook.qdc"] = qdc_text(book)
     texts = result.comments.set_index(result.comments["id"].astype(str))["text"]
     result.files["project.qdpx"] = project_qdpx(book, texts, result.tables["coded"])
+    if gold:
+        from .coding.agreement import agreement, code_sets
+        from .coding.coded import gold_codes
+
+        human = gold_codes(data, gold, result.comments)
+        known = human.notna().to_numpy()
+        if not known.any():
+            raise ThemesError(f"--gold {gold}: no kept comment has a value in that column")
+        table, confusion = agreement(code_sets(human[known]), code_sets(result.tables["coded"]["codes"][known]))
+        result.tables["agreement"] = table.assign(compared=f"themes vs {gold}", comments=int(known.sum()))
+        if not confusion.empty:
+            result.tables["confusion"] = confusion.reset_index()
     return result
 
 

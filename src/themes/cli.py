@@ -178,6 +178,8 @@ def code_export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output tables.")] = Path("out"),
     train: Annotated[Path | None, typer.Option(
         help="A human-coded sample to learn from: id and codes columns.")] = None,
+    gold: Annotated[str | None, typer.Option(
+        help="A column of the export with human codes: agreement.csv compares the machine's with them.")] = None,
     text: Annotated[list[str] | None, typer.Option(help="Text column (repeat for several).")] = None,
     score: Annotated[str | None, typer.Option(help="Score column.")] = None,
     date: Annotated[str | None, typer.Option(help="Date column.")] = None,
@@ -195,8 +197,8 @@ def code_export(
 
     check_output_folder(out)
     with _interruptible(), _rejects_written(out):
-        result = run([str(f) for f in files], codebook, coded=train, text=text, score=score, date=date, id=id,
-                     segments=segment, scale=scale, mask=not no_mask, progress=not quiet, say=_say)
+        result = run([str(f) for f in files], codebook, coded=train, gold=gold, text=text, score=score, date=date,
+                     id=id, segments=segment, scale=scale, mask=not no_mask, progress=not quiet, say=_say)
     result.save(out, report=not no_report, report_language=report_language)
     coding = result.summary["coding"]
     typer.echo(f"read {result.summary['counts']['read']} comments: kept {result.summary['counts']['kept']}, "
@@ -204,9 +206,16 @@ def code_export(
     typer.echo(f"coded with {len(coding['coded_with'])} codes; uncoded comments: {coding['uncoded_comments']}; "
                f"learnt from {coding['taught']['self_taught']} self-taught and "
                f"{coding['taught']['coded_by_hand']} hand-coded comments")
+    if "agreement" in result.tables:
+        overall = result.tables["agreement"].iloc[-1]
+        typer.echo(f"agreement with --gold {gold} ({overall.comments} comments): micro-F1 {overall.f1:.3f} "
+                   f"[{overall.f1_low:.3f}, {overall.f1_high:.3f}], kappa {overall.kappa:.3f} "
+                   f"[{overall.kappa_low:.3f}, {overall.kappa_high:.3f}], Krippendorff's alpha {overall.alpha:.3f}")
     codes = result.tables["codes"]
     for row in codes.itertuples():
         typer.echo(f"  {row.code:<24} {int(row.n_comments or 0):>6} comments  {row.name}")
+    for group in coding.get("candidates", []):
+        typer.echo(f"candidate new code ({group['comments']} uncoded comments): {' / '.join(group['keywords'][:5])}")
     extra = " ".join(f"{name}.csv" for name in result.tables)
     typer.echo(f"wrote {out}/: {extra} {' '.join(result.files)} comments.csv mentions.csv themes.csv summary.json")
 

@@ -73,7 +73,7 @@ def agreement(reference: list[frozenset[str]], other: list[frozenset[str]], *, n
         for k, v in table(weights).items():
             draws[k].append(v)
     tail = (1 - level) / 2 * 100
-    rows = {"code": [*codes, "(all codes)"], "prevalence": [*A.mean(axis=0), A.sum(axis=1).mean()],
+    rows = {"code": [*codes, "(all codes)"], "prevalence": np.round([*A.mean(axis=0), A.sum(axis=1).mean()], 3),
             "n_reference": [*A.sum(axis=0).astype(int), int(A.sum())],
             "n_other": [*B.sum(axis=0).astype(int), int(B.sum())]}
     for k, value in point.items():

@@ -136,6 +136,10 @@ class CodeModel(BaseEstimator):
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the code model was fitted on "
                               f"{self.coef_.shape[1]}-d ones (a different embedding model?)")
 
+    def space(self, X, languages=None) -> np.ndarray:
+        """Rows as the model compares them with the codes (moved by their language's offset, normalised)."""
+        return self._center(np.asarray(X, np.float32), languages)
+
     def predict_proba(self, X, languages=None) -> np.ndarray:
         """P(code | row), (n, n_codes)."""
         self._check(X)

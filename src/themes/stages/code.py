@@ -22,6 +22,7 @@ from ..embedding.encode import embed_texts
 from ..errors import ThemesError
 from ..theme_model import OTHER
 from .base import Stage, State, register
+from .discover import candidate_groups
 
 
 class CodedThemes:
@@ -101,10 +102,13 @@ class Code(Stage):
             table[sub_col] = np.where(keep & (leaf != top), leaf, "")
             table["similarity"] = confidence.round(4)
         state.comments["code_confidence"] = state.comments["similarity"]  # carried into comments.csv
+        uncoded = np.flatnonzero((state.comments["primary_theme"] == OTHER).to_numpy())
+        languages = shared_values(state.comments["language"])
+        candidates = candidate_groups(state, uncoded, model.space(state.comment_vectors[uncoded], languages[uncoded]))
         state.theme_model = CodedThemes(codebook, model)
         state.summary["coding"] = {
             "codes": len(codebook.codes), "coded_with": leaves, "taught": model.n_taught_,
-            "uncoded_comments": int((state.comments["primary_theme"] == OTHER).sum()),
+            "uncoded_comments": len(uncoded), "candidates": candidates,
             "rule": "a multinomial logistic regression on the embeddings, taught by the rows nearest each "
                     f"code's anchor by the widest margin ({self.params['self_train_share']:.0%} of each code's)"
                     + (" and the human-coded sample" if model.n_taught_["coded_by_hand"] else "")

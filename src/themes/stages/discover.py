@@ -145,35 +145,47 @@ class Discover(Stage):
     def _candidates(state: State, model: ThemeModel, min_size: int = 10) -> None:
         """Applying a saved model: comments that fit no theme as well as 95% of the comments it
         was fitted on did (``new_material``; ``other`` ones among them) are grouped into
-        candidate new themes (Ward, at most five)."""
-        from collections import Counter
-
-        from ..text.lemmas import content_terms
-
+        candidate new themes (``candidate_groups``)."""
         floor = model.fit_floor_
         c = state.comments
         low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
-        groups = []
-        if len(low) >= min_size:
-            languages = shared_values(c["language"])
-            Z = model._center(state.comment_vectors[low], languages[low])
-            k = int(min(5, max(1, len(low) // (2 * min_size))))
-            # Ward on at most sample_size of them (seeded), the rest to the nearest group
-            rng = np.random.default_rng(state.options.get("seed", 42))
-            pick = np.sort(rng.choice(len(low), model.sample_size, replace=False)) \
-                if len(low) > model.sample_size else np.arange(len(low))
-            picked = model._ward_cuts(model._reduce(Z[pick]), [k])[0][k]
-            centres = np.stack([Z[pick][picked == g].mean(axis=0) for g in np.unique(picked)])
-            labels = (Z @ centres.T).argmax(axis=1)
-            for g in sorted(set(labels)):
-                rows = low[labels == g]
-                if len(rows) < min_size:
-                    continue
-                words = Counter(w for text, lang in zip(state.clean_texts().take(rows), languages[rows])
-                                for w, _ in set(content_terms(text, lang)))
-                groups.append({"comments": len(rows), "keywords": [w for w, _ in words.most_common(8)],
-                               "example_ids": [str(c["id"].iat[i]) for i in rows[:5]]})
+        languages = shared_values(c["language"])
+        groups = candidate_groups(state, low, model._center(state.comment_vectors[low], languages[low]),
+                                  min_size=min_size, sample_size=model.sample_size, reduce=model._reduce)
         c["new_material"] = False
         c.loc[c.index[low], "new_material"] = True
-        state.summary["candidates"] = {"fit_floor": floor, "comments_below": len(low),
-                                       "groups": sorted(groups, key=lambda g: -g["comments"])}
+        state.summary["candidates"] = {"fit_floor": floor, "comments_below": len(low), "groups": groups}
+
+
+def candidate_groups(state: State, rows: np.ndarray, Z: np.ndarray, *, min_size: int = 10,
+                     sample_size: int = 20000, reduce=None) -> list[dict]:
+    """The comments ``rows`` (their vectors ``Z``, in the space they were judged in) grouped into
+    at most five candidate new themes or codes: Ward on a seeded sample of at most ``sample_size``
+    (``reduce``: onto fewer dimensions first), the rest to the nearest group; groups of fewer than
+    ``min_size`` comments left out; each with its count, keywords and example ids, largest first."""
+    from collections import Counter
+
+    from ..text.lemmas import content_terms
+
+    if len(rows) < min_size:
+        return []
+    c = state.comments
+    languages = shared_values(c["language"])
+    k = int(min(5, max(1, len(rows) // (2 * min_size))))
+    rng = np.random.default_rng(state.options.get("seed", 42))
+    pick = np.sort(rng.choice(len(rows), sample_size, replace=False)) if len(rows) > sample_size \
+        else np.arange(len(rows))
+    points = reduce(Z[pick]) if reduce else np.asarray(Z[pick], np.float64)
+    picked = ThemeModel._ward_cuts(points, [k])[0][k]
+    centres = np.stack([Z[pick][picked == g].mean(axis=0) for g in np.unique(picked)])
+    labels = (Z @ centres.T).argmax(axis=1)
+    groups = []
+    for g in sorted(set(labels)):
+        members = rows[labels == g]
+        if len(members) < min_size:
+            continue
+        words = Counter(w for text, lang in zip(state.clean_texts().take(members), languages[members])
+                        for w, _ in set(content_terms(text, lang)))
+        groups.append({"comments": len(members), "keywords": [w for w, _ in words.most_common(8)],
+                       "example_ids": [str(c["id"].iat[i]) for i in members[:5]]})
+    return sorted(groups, key=lambda g: -g["comments"])
