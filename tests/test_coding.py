@@ -160,8 +160,8 @@ def test_themes_code_and_agree_on_the_sample(tmp_path, sample_rows):
     rows.drop(columns=["language", "themes"]).to_csv(path, index=False)
     out = tmp_path / "out"
     proc = subprocess.run([sys.executable, "-m", "themes.cli", "code", str(path), "--codebook", str(SAMPLE_CODEBOOK),
-                           "--gold", "human", "--out", str(out), "-q", "--no-report"],
-                          capture_output=True, text=True, timeout=600)
+                           "--gold", "human", "--out", str(out), "--save-model", str(tmp_path / "coding"), "-q",
+                           "--no-report"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert "coded with 7 codes" in proc.stdout and "agreement with --gold human" in proc.stdout
     coded = pd.read_csv(out / "coded.csv", keep_default_na=False).set_index("id")
@@ -179,6 +179,15 @@ def test_themes_code_and_agree_on_the_sample(tmp_path, sample_rows):
     first = coded.iloc[1]
     assert first["codes"].split(";")[0] == first["primary_code"] and first["evidence"].startswith("[{")
     _check_project(out, coded)
+    # next quarter: a saved coding codes the same comments the same way, whatever else the export holds
+    later = tmp_path / "later.csv"
+    rows.drop(columns=["language", "themes", "human"]).iloc[::3].to_csv(later, index=False)
+    proc = subprocess.run([sys.executable, "-m", "themes.cli", "code", str(later), "--model", str(tmp_path / "coding"),
+                           "--out", str(tmp_path / "later"), "-q", "--no-report"], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    again = pd.read_csv(tmp_path / "later" / "coded.csv", keep_default_na=False).set_index("id")
+    assert len(again) >= 190 and (again["codes"] == coded.loc[again.index, "codes"]).all()
     proc = subprocess.run([sys.executable, "-m", "themes.cli", "agree", str(out / "coded.csv"), str(out / "coded.csv")],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr

@@ -159,22 +159,33 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
     })
 
 
-def code(data, codebook: Any, *, coded: str | Path | None = None, gold: str | None = None,
-         **options) -> AnalysisResult:
+def code(data, codebook: Any = None, *, coded: str | Path | None = None, gold: str | None = None,
+         model: str | Path | None = None, **options) -> AnalysisResult:
     """Code every comment (and each of its clauses) with ``codebook`` (a .yaml, .csv or REFI-QDA
     .qdc file, or a ``themes.coding.Codebook``) instead of finding themes; ``coded``: a human-coded
     sample (a file with an id column and a ``codes`` column, codes ';'-separated) to learn from.
     Takes ``analyze``'s other options; the result's themes are the codes (sub-codes as sub-themes)
     with their sentiment and impact, ``tables["coded"]`` and ``["codes"]``, and the codebook and a
     REFI-QDA project in ``files``. ``gold``: a column of the export holding human codes (';'-
-    separated): ``tables["agreement"]`` and ``["confusion"]`` compare the machine's with them."""
+    separated): ``tables["agreement"]`` and ``["confusion"]`` compare the machine's with them.
+    ``model``: a folder saved from an earlier coding (``result.save(..., save_model=...)``): its code
+    model codes this export as it coded that one (no refit), so quarters compare; its codebook is
+    used unless ``codebook`` is given."""
     from .coding.codebook import Codebook, codebook_yaml, load_codebook, qdc_text
     from .coding.coded import read_coded
     from .coding.outputs import coded_table, codes_table
     from .coding.qdpx import project_qdpx
 
+    saved = None
+    if model is not None:
+        from .coding.code_model import CodeModel
+
+        saved = CodeModel.load(model)
+        codebook = codebook if codebook is not None else Path(model) / "codebook.yaml"
+    if codebook is None:
+        raise ThemesError("themes code needs a codebook (--codebook FILE) or a saved coding (--model DIR)")
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
-    result = analyze(data, config=options.pop("config", None) or "coding", codebook=book,
+    result = analyze(data, config=options.pop("config", None) or "coding", codebook=book, theme_model=saved,
                      coded=read_coded(coded) if coded is not None else None, **options)
     result.tables["coded"] = coded_table(result.comments, result.mentions)
     result.tables["codes"] = codes_table(result.themes, book)

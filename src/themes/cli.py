@@ -173,13 +173,16 @@ def report(
 @app.command("code")
 def code_export(
     files: Annotated[list[Path], typer.Argument(help="Exports to code (any supported format).")],
-    codebook: Annotated[Path, typer.Option(help="Codebook: .yaml, .csv (code, parent, description, examples, "
-                                                "exclusions) or a REFI-QDA .qdc.")],
+    codebook: Annotated[Path | None, typer.Option(help="Codebook: .yaml, .csv (code, parent, description, "
+                                                       "examples, exclusions) or a REFI-QDA .qdc.")] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the output tables.")] = Path("out"),
     train: Annotated[Path | None, typer.Option(
         help="A human-coded sample to learn from: id and codes columns.")] = None,
     gold: Annotated[str | None, typer.Option(
         help="A column of the export with human codes: agreement.csv compares the machine's with them.")] = None,
+    model: Annotated[Path | None, typer.Option(
+        "--model", help="A coding saved with --save-model: code this export the same way (no refit).")] = None,
+    save_model: Annotated[Path | None, typer.Option(help="Also save the code model and codebook here.")] = None,
     text: Annotated[list[str] | None, typer.Option(help="Text column (repeat for several).")] = None,
     score: Annotated[str | None, typer.Option(help="Score column.")] = None,
     date: Annotated[str | None, typer.Option(help="Date column.")] = None,
@@ -197,9 +200,9 @@ def code_export(
 
     check_output_folder(out)
     with _interruptible(), _rejects_written(out):
-        result = run([str(f) for f in files], codebook, coded=train, gold=gold, text=text, score=score, date=date,
-                     id=id, segments=segment, scale=scale, mask=not no_mask, progress=not quiet, say=_say)
-    result.save(out, report=not no_report, report_language=report_language)
+        result = run([str(f) for f in files], codebook, coded=train, gold=gold, model=model, text=text, score=score,
+                     date=date, id=id, segments=segment, scale=scale, mask=not no_mask, progress=not quiet, say=_say)
+    result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     coding = result.summary["coding"]
     typer.echo(f"read {result.summary['counts']['read']} comments: kept {result.summary['counts']['kept']}, "
                f"rejected {result.summary['counts']['rejected']}")

@@ -27,7 +27,8 @@ def check_output_folder(folder: str | Path) -> None:
     if not folder.is_dir():
         return
     foreign = sorted(p.name for p in folder.iterdir()
-                     if p.name not in OUTPUT_FILES and not (p / "theme_model.json").exists())
+                     if p.name not in OUTPUT_FILES and not (p / "theme_model.json").exists()
+                     and not (p / "code_model.json").exists())
     if foreign:
         raise ThemesError(f"--out {folder.name} holds files themes did not write ({column_list(foreign, 3)}): "
                           "the folder is "

@@ -84,11 +84,18 @@ class Code(Stage):
         codebook: Codebook = state.options["codebook"]
         # the codes a comment is coded with: those with no code under them (a parent collects its children's)
         leaves = [c.id for c in codebook.codes if not codebook.children(c.id)]
-        vectors, owner, anchor_languages = anchor_texts(codebook, leaves, state.embedding)
-        coded = self._coded_sample(state, codebook, leaves)
-        model = CodeModel(**self.params).fit(state.comment_vectors, coded, anchor_vectors=vectors, anchor_codes=owner,
-                                             code_ids=leaves, languages=shared_values(state.comments["language"]),
-                                             anchor_languages=anchor_languages)
+        model = state.options.get("theme_model")  # a saved code model applied: the same coding as before
+        if isinstance(model, CodeModel):
+            if model.code_ids_ != leaves:
+                raise ThemesError(f"the saved code model codes with {', '.join(model.code_ids_)}, not with this "
+                                  f"codebook's {', '.join(leaves)}")
+        else:
+            vectors, owner, anchor_languages = anchor_texts(codebook, leaves, state.embedding)
+            coded = self._coded_sample(state, codebook, leaves)
+            model = CodeModel(**self.params).fit(state.comment_vectors, coded, anchor_vectors=vectors,
+                                                 anchor_codes=owner, code_ids=leaves,
+                                                 languages=shared_values(state.comments["language"]),
+                                                 anchor_languages=anchor_languages)
         for table, vectors, theme_col, sub_col, least in (
                 (state.comments, state.comment_vectors, "primary_theme", "primary_subtheme", 0.0),
                 (state.mentions, state.mention_vectors, "theme_id", "subtheme_id", self.min_confidence)):
