@@ -188,6 +188,14 @@ def test_themes_code_and_agree_on_the_sample(tmp_path, sample_rows):
     assert proc.returncode == 0, proc.stderr
     again = pd.read_csv(tmp_path / "later" / "coded.csv", keep_default_na=False).set_index("id")
     assert len(again) >= 190 and (again["codes"] == coded.loc[again.index, "codes"]).all()
+    # a REFI-QDA codebook in, the same codebook out (codes, hierarchy, descriptions, GUIDs)
+    book = tmp_path / "book.qdc"
+    book.write_text(qdc_text(load_codebook(SAMPLE_CODEBOOK)), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "themes.cli", "code", str(later), "--codebook", str(book),
+                           "--out", str(tmp_path / "qdc"), "-q", "--no-report"], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "qdc" / "codebook.qdc").read_text(encoding="utf-8") == book.read_text(encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "themes.cli", "agree", str(out / "coded.csv"), str(out / "coded.csv")],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
