@@ -10,6 +10,7 @@ from scipy.stats import spearmanr
 from themes import metrics
 from themes.breakdown import change_decomposition, emerging_themes, period_labels, period_table, segment_table
 from themes.impact import driver_impact, sentiment_impact, theme_impact
+from themes.options import RunOptions
 from themes.testing import planted_export
 
 
@@ -267,7 +268,7 @@ def test_a_theme_in_most_comments_is_too_broad_to_rank_and_no_impact_passes_its_
     mentions = pd.DataFrame({"comment": rows, "order": 0, "theme_id": np.array(ids)[themes_of], "subtheme_id": "",
                              "sentiment": 0.0, "sentiment_label": "neutral"})
     table = pd.DataFrame({"theme_id": [*ids, "other"], "parent_id": "", "label": ["catch-all", "b", "c", "other"]})
-    state = State(comments=comments, mentions=mentions, themes=table, options={"seed": 1, "scale": metrics.NPS})
+    state = State(comments=comments, mentions=mentions, themes=table, options=RunOptions(seed=1, scale=metrics.NPS))
     Impact(bootstrap=200).run(state)
     got = state.themes.set_index("theme_id")
     assert got.loc["t01", "priority"] == "too broad" and got.loc["t01", "share"] > 0.5

@@ -5,6 +5,7 @@ import pytest
 
 from themes.config import load_config
 from themes.errors import ThemesError
+from themes.options import RunOptions, configure
 from themes.stages import STAGES, State, build_stage
 
 
@@ -228,7 +229,7 @@ def test_a_large_exports_labels_come_from_a_sample_that_keeps_every_theme():
     from types import SimpleNamespace
 
     def run(**settings):
-        state = State(comments=pd.DataFrame({"primary_theme": ["t01"]}), mentions=m, options={"seed": 3})
+        state = State(comments=pd.DataFrame({"primary_theme": ["t01"]}), mentions=m, options=RunOptions(seed=3))
         state.theme_model = SimpleNamespace(theme_ids_=["t01", "t02", "t03"], sub_ids_=["t01.1", "t01.2"],
                                             sub_parent_=np.array([0, 0]))
         STAGES["label"](**settings).run(state)
@@ -242,3 +243,25 @@ def test_a_large_exports_labels_come_from_a_sample_that_keeps_every_theme():
     top = whole.themes["parent_id"] == ""
     for a, b in zip(whole.themes.loc[top, "keywords"], sampled.themes.loc[top, "keywords"]):
         assert set(a.split("; ")) == set(b.split("; "))  # the same words, from a tenth of the mentions
+
+
+def test_one_precedence_rule_explicit_option_then_pipeline_yaml_then_stage_default(tmp_path):
+    (tmp_path / "monthly.yaml").write_text("extends: default\noverride:\n  impact: {period: month}\n"
+                                           "  discover: {tone: null}\n")
+    monthly, default = load_config(tmp_path / "monthly.yaml"), load_config()
+
+    def setting(config, stage, name):
+        return dict(config.stages)[stage].get(name, build_stage(stage, dict(config.stages)[stage]).__dict__.get(name))
+
+    assert setting(configure(monthly, RunOptions()), "impact", "period") == "month"  # the YAML's
+    assert setting(configure(monthly, RunOptions(period="quarter")), "impact", "period") == "quarter"  # explicit
+    assert setting(configure(default, RunOptions()), "impact", "period") == "quarter"  # the stage's default
+    # a run's own sentiment head is also what discover removes the tone of, unless the pipeline turned tone off
+    assert setting(configure(default, RunOptions(sentiment_model="mine")), "discover", "tone") == "mine"
+    assert setting(configure(monthly, RunOptions(sentiment_model="mine")), "discover", "tone") is None
+    assert setting(configure(monthly, RunOptions(sentiment_model="mine")), "sentiment", "model") == "mine"
+    options = RunOptions()
+    assert configure(monthly, options).seed == 42 and options.seed == 42
+    assert configure(monthly, RunOptions(seed=7)).seed == 7
+    with pytest.raises(ThemesError, match="--period must be quarter or month"):
+        RunOptions(period="week")

@@ -22,6 +22,7 @@ from .io.folders import output_folder
 from .io.load import load_inputs
 from .io.write import write_csv
 from .memory import release_free_memory, use_system_allocator_for_arrow
+from .options import RunOptions, configure
 from .pipeline import run_pipeline
 from .privacy import mask_id, mask_pii, mask_rejects
 from .stages import State
@@ -145,8 +146,8 @@ def assign(texts: list[str], model_folder: str | Path, *, ids: list[str] | None 
                                 stages=[(n, p) for n, p in cfg.stages if n in ASSIGN_STAGES])
     ids = ids or [str(i) for i in range(len(texts))]
     comments = pd.DataFrame({"id": ids, "text": [str(t) for t in texts], "lang_hint": ""})
-    state = State(comments=comments, options={"theme_model": model, "default_language": default_language,
-                                              "seed": cfg.seed, "mask": mask})
+    state = State(comments=comments, options=RunOptions(theme_model=model, default_language=default_language,
+                                                        seed=cfg.seed, mask=mask))
     run_pipeline(state, sub_config)
     c, m = state.comments, state.mentions
     clause_themes = m.groupby("comment")["theme_id"].agg(list)
@@ -250,7 +251,13 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     """
     started = time.perf_counter()
     say = say or (lambda message: None)
-    cfg = config if isinstance(config, PipelineConfig) else load_config(config)
+    # the run options, checked before anything is read; those that are stage settings laid over the
+    # pipeline's (explicit option > pipeline YAML > stage default)
+    options = RunOptions(model=model, sentiment_model=sentiment_model, default_language=default_language,
+                         label_language=label_language, n_themes=n_themes, seed=seed, theme_model=theme_model,
+                         mask=mask, period=period, on_stage=on_stage, theme_labels=theme_labels,
+                         calibrate_sentiment=calibrate_sentiment, codebook=codebook, coded=coded)
+    cfg = configure(config if isinstance(config, PipelineConfig) else load_config(config), options)
     if isinstance(data, (str, Path)):
         data = [data]
     texts = [text] if isinstance(text, str) else text
@@ -295,13 +302,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             from tqdm import tqdm
 
             progress_factory = partial(tqdm, leave=False, mininterval=0.5)
-        state = State(comments=loaded.comments, progress=progress_factory, options={
-            "model": model, "sentiment_model": sentiment_model, "default_language": default_language,
-            "label_language": label_language, "n_themes": n_themes, "seed": cfg.seed if seed is None else seed,
-            "theme_model": theme_model, "mask": mask, "scale": loaded.scale, "segments": segment_columns,
-            "period": period, "on_stage": on_stage, "theme_labels": theme_labels,
-            "calibrate_sentiment": calibrate_sentiment, "codebook": codebook, "coded": coded,
-        })
+        options.scale, options.segments = loaded.scale, segment_columns
+        state = State(comments=loaded.comments, progress=progress_factory, options=options)
         # the state holds them now (and so only it holds the unmasked texts, let go as they are masked)
         loaded.comments = loaded.comments.iloc[:0]
         if client is not None:
@@ -347,10 +349,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "scale": {"name": loaded.scale.name, "why": loaded.scale_reason} if loaded.has_scores else None,
         "notes": loaded.notes,
         "config": cfg.to_dict(),
-        "options": {k: (str(v) if v is not None and k != "mask" else v)
-                    for k, v in state.options.items()
-                    if k not in ("theme_model", "scale", "segments", "on_stage", "theme_labels", "codebook",
-                                 "coded")},
+        "options": state.options.summary(),
         "versions": _versions(),
     }
     if numeric_joined:

@@ -35,8 +35,6 @@ from .stages import State, build_stage
 
 ROW_STAGES = frozenset({"clean", "language", "split", "embed", "sentiment", "flags"})
 DRIVER_STAGES = frozenset({"label", "impact"})
-# run options that stay on the driver: callables, and what the driver-side stages alone use
-_DRIVER_ONLY = ("on_stage", "theme_model")
 
 
 def _plan(config: PipelineConfig) -> tuple[list, list, list]:
@@ -89,10 +87,10 @@ def _mention_similarity(state: State, model) -> np.ndarray:
     return model.assign(state.mention_vectors, state.mentions["language"].to_numpy()).similarity
 
 
-def _assign_then_rows(state: State, model, stages: list[tuple[str, dict]], options: dict) -> State:
+def _assign_then_rows(state: State, model, stages: list[tuple[str, dict]], shift: tuple | None) -> State:
     from .stages.discover import Discover
 
-    state.options.update(options)
+    state.options.sentiment_shift = shift
     Discover.assign(state, model)
     return _run_rows(state, stages)
 
@@ -151,8 +149,8 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
         stage.prepare(state)
     discover = built["discover"]
     timings = state.summary.setdefault("timings_s", {})
-    on_stage = state.options.get("on_stage")
-    worker_options = {k: v for k, v in state.options.items() if k not in _DRIVER_ONLY}
+    on_stage = state.options.on_stage
+    worker_options = state.options.for_workers()
     n = len(state.comments)
     # at least one partition per worker thread, or a small export would keep all but one idle
     n_parts = max(1, -(-n // partition_size), min(sum(client.nthreads().values()), n))
@@ -173,20 +171,20 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    model = state.options.get("theme_model")
+    model = state.options.theme_model
     if model is None:
-        model = discover.fit(state.comment_vectors, languages, state.options, state.embedding, state.clean_texts())
+        model = discover.fit(state.comment_vectors, languages, state.options.seed, state.embedding, state.clean_texts())
         model_future = client.scatter(model, broadcast=True)
         similarity = client.gather(client.map(_mention_similarity, futures, model=model_future, pure=False))
         discover.cap(model, np.concatenate(similarity))
     timings["driver: discover fit"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    late_options = {}
+    shift = None
     if "sentiment" in built:  # a calibration on scores is fitted once, over all comments
-        late_options["sentiment_shift"] = built["sentiment"].calibrate(state)
+        shift = (built["sentiment"].calibrate(state),)
     model_future = client.scatter(model, broadcast=True)
-    futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, options=late_options,
+    futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, shift=shift,
                          pure=False)
     tables = client.gather(client.map(_tables, futures, pure=False))
     timings["workers: assign+" + "+".join(n for n, _ in after)] = round(time.perf_counter() - started, 3)

@@ -13,6 +13,7 @@ import pandas as pd
 from ..blocks import TextColumns
 from ..embedding.rows import SharedRows
 from ..errors import ThemesError
+from ..options import RunOptions
 
 
 @dataclass
@@ -21,7 +22,7 @@ class State:
     carries a theme), plus their embeddings and the theme table."""
 
     comments: pd.DataFrame
-    options: dict[str, Any] = field(default_factory=dict)  # run-level: model, seed, languages...
+    options: RunOptions = field(default_factory=RunOptions)  # run-level, typed (options.py)
     mentions: pd.DataFrame | None = None
     # the embed stage's vectors are SharedRows (each distinct text's once); callers may pass arrays
     mention_vectors: np.ndarray | SharedRows | None = None

@@ -1,6 +1,6 @@
 """code: comment_vectors and mention_vectors -> comments.primary_theme / primary_subtheme /
 similarity and mentions.theme_id / subtheme_id / similarity, from the run's codebook
-(options["codebook"], a ``themes.coding.Codebook``) instead of discovered themes: the `coding`
+(options.codebook, a ``themes.coding.Codebook``) instead of discovered themes: the `coding`
 pipeline's stage in place of discover.
 
 Top-level codes stand where themes stand and the codes under them where sub-themes do, so the
@@ -8,7 +8,7 @@ label, sentiment, flags and impact stages, the tables and the report work on cod
 comment's primary code is its own most probable one; each clause is coded on its own (a comment
 may carry several codes, each with the clause that says it) when it fits some code and its most
 probable code is at least ``min_confidence`` likely. What fits no code is ``other`` ("uncoded").
-With a human-coded sample (options["coded"]: comment id -> code ids) the model learns from it.
+With a human-coded sample (options.coded: comment id -> code ids) the model learns from it.
 """
 
 from __future__ import annotations
@@ -77,14 +77,14 @@ class Code(Stage):
         self.min_confidence = min_confidence
 
     def prepare(self, state: State) -> None:
-        if not isinstance(state.options.get("codebook"), Codebook):
+        if not isinstance(state.options.codebook, Codebook):
             raise ThemesError("the code stage needs a codebook: themes code EXPORT --codebook FILE")
 
     def run(self, state: State) -> None:
-        codebook: Codebook = state.options["codebook"]
+        codebook: Codebook = state.options.codebook
         # the codes a comment is coded with: those with no code under them (a parent collects its children's)
         leaves = [c.id for c in codebook.codes if not codebook.children(c.id)]
-        model = state.options.get("theme_model")  # a saved code model applied: the same coding as before
+        model = state.options.theme_model  # a saved code model applied: the same coding as before
         if isinstance(model, CodeModel):
             if model.code_ids_ != leaves:
                 raise ThemesError(f"the saved code model codes with {', '.join(model.code_ids_)}, not with this "
@@ -125,7 +125,7 @@ class Code(Stage):
     @staticmethod
     def _coded_sample(state: State, codebook: Codebook, leaves: list[str]) -> np.ndarray | None:
         """Per comment, the index of its hand-coded code (by id or name, any case), -1 if none."""
-        given = state.options.get("coded")
+        given = state.options.coded
         if not given:
             return None
         lookup = {}

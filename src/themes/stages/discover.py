@@ -12,7 +12,7 @@ nearest theme. Fitting on clauses instead finds tone, not topics: short fragment
 0.05-0.07 on clauses vs 0.20 on comments, benchmarks/airline_themes.py). A comment's primary
 theme is its own nearest theme; the clauses add the other themes it mentions. Rows that fit
 no theme go to ``other`` (at most ``max_other_share`` of the mentions the model is fitted with).
-Applies the model in options["theme_model"] instead of fitting one (``themes apply``).
+Applies the model in options.theme_model instead of fitting one (``themes apply``).
 """
 
 from __future__ import annotations
@@ -62,12 +62,12 @@ class Discover(Stage):
         return self.tone_head.score(comment_vectors, texts=texts if self.tone_head.reads_text else None)[0]
 
     def prepare(self, state: State) -> None:
-        model, spec = state.options.get("theme_model"), state.embedding
+        model, spec = state.options.theme_model, state.embedding
         fitting = model is None  # a saved model applied needs neither the aspects nor the tone
         self.aspect_list = load_aspects(self.aspects) if self.aspects and fitting else []
-        # the run's own sentiment head where one is given (--sentiment-model: a head of the run's
-        # embedding model), else the pipeline's
-        tone = (state.options.get("sentiment_model") or self.tone) if self.tone and fitting else None
+        # the pipeline's head, or the run's own (--sentiment-model: a head of the run's embedding
+        # model; options.configure sets it here)
+        tone = self.tone if fitting else None
         self.tone_head = load_head(tone) if tone else None
         trained_on = self.tone_head.info.get("embedding_fingerprint") if self.tone_head else None
         if trained_on and spec is not None and trained_on != spec.heads_fit:
@@ -81,9 +81,9 @@ class Discover(Stage):
                               f"'{spec.name}': apply it with the pipeline or --model it was saved with")
 
     def run(self, state: State) -> None:
-        model = state.options.get("theme_model")
+        model = state.options.theme_model
         if model is None:
-            model = self.fit(state.comment_vectors, shared_values(state.comments["language"]), state.options,
+            model = self.fit(state.comment_vectors, shared_values(state.comments["language"]), state.options.seed,
                              state.embedding, state.clean_texts())
             self.cap(model, model.assign(state.mention_vectors, shared_values(state.mentions["language"])).similarity)
         self.assign(state, model)
@@ -91,13 +91,11 @@ class Discover(Stage):
 
     # The parts of run, in order; the dask engine calls them where the data lives (fit and
     # finish on the driver, assign on the workers' partitions).
-    def fit(self, comment_vectors: np.ndarray, languages: np.ndarray, options: dict, spec=None,
+    def fit(self, comment_vectors: np.ndarray, languages: np.ndarray, seed: int, spec=None,
             texts=None) -> ThemeModel:
         """The theme model fitted on the comments (``spec``: the embedding model, for the aspects'
         anchors; ``texts``: the cleaned comments, for a tone head that reads them)."""
-        params = dict(self.params, seed=options.get("seed", 42))
-        if options.get("n_themes"):
-            params["n_themes"] = options["n_themes"]
+        params = dict(self.params, seed=seed)
         return ThemeModel(**params).fit(comment_vectors, languages, tone=self.tone_of(comment_vectors, texts),
                                         anchors=self.anchors(spec))
 
@@ -118,7 +116,7 @@ class Discover(Stage):
     def finish(self, state: State, model: ThemeModel) -> None:
         m = state.mentions
         state.theme_model = model
-        if state.options.get("theme_model") is not None:
+        if state.options.theme_model is not None:
             self._candidates(state, model)
         state.summary["theme_selection"] = {
             "n_themes": model.n_themes_, "n_subthemes": len(model.sub_ids_), "fitted_on": "comments",
@@ -172,7 +170,7 @@ def candidate_groups(state: State, rows: np.ndarray, Z: np.ndarray, *, min_size:
     c = state.comments
     languages = shared_values(c["language"])
     k = int(min(5, max(1, len(rows) // (2 * min_size))))
-    rng = np.random.default_rng(state.options.get("seed", 42))
+    rng = np.random.default_rng(state.options.seed)
     pick = np.sort(rng.choice(len(rows), sample_size, replace=False)) if len(rows) > sample_size \
         else np.arange(len(rows))
     points = reduce(Z[pick]) if reduce else np.asarray(Z[pick], np.float64)

@@ -41,7 +41,7 @@ class Embed(Stage):
         self.store = store
 
     def prepare(self, state: State) -> None:
-        state.embedding = resolve_model(state.options.get("model") or self.model, self.prefix)
+        state.embedding = resolve_model(self.model, self.prefix)
 
     def run(self, state: State) -> None:
         spec = state.embedding

@@ -113,8 +113,8 @@ class Impact(Stage):
     def run(self, state: State) -> None:
         c, m, themes = state.comments, state.mentions, state.themes
         n = len(c)
-        seed = state.options.get("seed", 42)
-        scale: metrics.Scale = state.options.get("scale") or metrics.NPS
+        seed = state.options.seed
+        scale: metrics.Scale = state.options.scale or metrics.NPS
         values = scale.values(c["score"].to_numpy(dtype=float))
         has_scores = bool(np.isfinite(values).any())
         state.summary["change"] = None  # what changed from the previous period: set below, with dates and scores
@@ -147,21 +147,20 @@ class Impact(Stage):
                                      subs["theme_id"].tolist())
             subs = self._figures(state, subs, sub_member, values, has_scores, scale, "subtheme_id")
 
-        segments = state.options.get("segments") or []
+        segments = state.options.segments
         if segments and has_scores:
             state.tables["segments"] = segment_table(
                 values, member, ids, c[segments], scale, min_size=self.min_segment_size,
                 n_boot=min(self.bootstrap, 300), seed=seed, level=self.level, prior_comments=self.prior_comments)
         if "date" in c and c["date"].notna().any():
-            period = state.options.get("period") or self.period
-            labels = period_labels(c["date"], period)
+            labels = period_labels(c["date"], self.period)
             c["period"] = labels
             state.tables["periods"] = period_table(values, member, ids, labels, scale, seed=seed, level=self.level)
             emerging = emerging_themes(member, labels)
             top["share_latest_period"] = emerging["share_latest"].to_numpy()
             top["share_before"] = emerging["share_before"].to_numpy()
             top["emerging"] = emerging["emerging"].to_numpy()
-            state.summary["periods"] = {"period": period, "latest": max(set(labels) - {""}, default=""),
+            state.summary["periods"] = {"period": self.period, "latest": max(set(labels) - {""}, default=""),
                                         "emerging": [ids[i] for i in np.flatnonzero(emerging["emerging"])]}
             change = change_decomposition(values, member, ids, labels, n_boot=min(self.bootstrap, 500), seed=seed,
                                           level=self.level, factor=scale.factor) if has_scores else None
@@ -184,7 +183,7 @@ class Impact(Stage):
         """The figures of one level of themes (top level or sub-themes) from its membership matrix."""
         ids = themes["theme_id"].tolist()
         m = state.mentions
-        kw = dict(n_boot=self.bootstrap, seed=state.options.get("seed", 42), level=self.level)
+        kw = dict(n_boot=self.bootstrap, seed=state.options.seed, level=self.level)
         n_comments = member.sum(axis=0)
         share = n_comments / max(len(member), 1)
         themes["n_comments"] = n_comments

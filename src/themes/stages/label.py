@@ -41,12 +41,12 @@ class Label(Stage):
         ids = list(dict.fromkeys(model.theme_ids_))  # merged themes share an id
         if (everything["theme_id"] == OTHER).any() or (state.comments["primary_theme"] == OTHER).any():
             ids.append(OTHER)
-        sampled = sample_mentions(everything, self.sample_size, self.min_sampled, state.options.get("seed", 42))
+        sampled = sample_mentions(everything, self.sample_size, self.min_sampled, state.options.seed)
         m = everything if sampled is None else take_rows(everything, sampled)
         # each mention's words once: the sub-themes below label the same spans again
-        terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.get("mask", True))
+        terms = span_terms(m["span"].tolist(), m["language"].tolist(), state.options.mask)
         # no two themes or sub-themes share a name: a codeframe's names are reserved up front
-        self.taken = {str(name).lower() for name in (state.options.get("theme_labels") or {}).values()}
+        self.taken = {str(name).lower() for name in (state.options.theme_labels or {}).values()}
         top = self._rows(state, m, ids, m["theme_id"].to_numpy(), terms)
         top.loc[top["theme_id"] == OTHER, "label"] = OTHER_LABEL
         tables = [top]
@@ -74,10 +74,10 @@ class Label(Stage):
         """One row per id in ``ids``: label, keywords and central quotes of the mentions ``m``
         (``assigned`` holds each mention's id, ``terms`` its words)."""
         theme_of = pd.Series(assigned).map({t: i for i, t in enumerate(ids)}).to_numpy()
-        mask = state.options.get("mask", True)
-        language = state.options.get("label_language", "en")
+        mask = state.options.mask
+        language = state.options.label_language
         # a codeframe's labels win over the base codeframe's aspect names, which win over computed ones
-        given = state.options.get("theme_labels") or {}
+        given = state.options.theme_labels or {}
         model = state.theme_model
         fixed = [given.get(t) or (model.theme_name(t, language) if hasattr(model, "theme_name") else None)
                  for t in ids]

@@ -29,7 +29,7 @@ class Language(Stage):
         detected = detect_languages(state.clean_texts(), backend=self.backend, languages=self.languages,
                                     min_letters=self.min_letters, min_confidence=self.min_confidence,
                                     confident_letters=self.confident_letters)
-        default = state.options.get("default_language") or UNKNOWN
+        default = state.options.default_language or UNKNOWN
         out = np.asarray(detected, dtype=object)
         out[out == UNKNOWN] = default
         if "lang_hint" in c:

@@ -26,7 +26,7 @@ class Sentiment(Stage):
         self.calibrate_on_scores = calibrate_on_scores
 
     def prepare(self, state: State) -> None:
-        self.head = load_head(state.options.get("sentiment_model") or self.model)
+        self.head = load_head(self.model)
         trained_on = self.head.info.get("embedding_fingerprint")
         spec = state.embedding
         if trained_on and spec is not None and trained_on != spec.heads_fit:
@@ -38,9 +38,9 @@ class Sentiment(Stage):
     def calibrate(self, state: State) -> np.ndarray | None:
         """The logit offset fitted on this run's scored comments when calibration is asked for
         (None otherwise, or without scores); the summary says what it changed."""
-        if not (self.calibrate_on_scores or state.options.get("calibrate_sentiment")):
+        if not (self.calibrate_on_scores or state.options.calibrate_sentiment):
             return None
-        c, scale = state.comments, state.options.get("scale")
+        c, scale = state.comments, state.options.scale
         if scale is None or "score" not in c or c["score"].isna().all():
             state.summary["sentiment_calibration"] = {"shift": None, "why": "the export has no score column"}
             return None
@@ -54,7 +54,8 @@ class Sentiment(Stage):
         head = self.head
         # the dask engine fits the offset once, on the driver over all comments, and hands it to
         # every partition: fitted per partition it would differ from the local engine's
-        shift = state.options["sentiment_shift"] if "sentiment_shift" in state.options else self.calibrate(state)
+        given = state.options.sentiment_shift
+        shift = given[0] if given is not None else self.calibrate(state)
         for table, vectors, texts in ((state.comments, state.comment_vectors, comment_texts(head, state)),
                                       (state.mentions, state.mention_vectors, mention_texts(head, state))):
             score, label = head.score(vectors, texts=texts, shift=shift)
