@@ -108,8 +108,8 @@ def test_an_unreachable_scheduler_is_a_clear_error(sample_csv):
 
 
 def test_the_plan_puts_row_stages_on_workers_and_table_stages_on_the_driver():
-    before, after, driver = _plan(load_config())
-    assert [n for n, _ in before] == ["clean", "language", "split", "embed"]
+    before, split, after, driver = _plan(load_config())
+    assert [n for n, _ in before] == ["clean", "language", "split", "embed"] and split[0] == "discover"
     assert [n for n, _ in after] == ["sentiment", "flags"]
     assert [n for n, _ in driver] == ["label", "impact"]
     stages = dict(load_config().stages)
@@ -118,5 +118,58 @@ def test_the_plan_puts_row_stages_on_workers_and_table_stages_on_the_driver():
         ("discover", stages["discover"]), ("label", stages["label"]), ("sentiment", stages["sentiment"])])
     with pytest.raises(themes.ThemesError, match="reorder"):
         _plan(bad)
-    with pytest.raises(themes.ThemesError, match="exactly one discover"):
+    with pytest.raises(themes.ThemesError, match="exactly one stage that is fitted on the table"):
         _plan(PipelineConfig(name="bad", seed=1, source="test", stages=[("clean", stages["clean"])]))
+
+
+@pytest.mark.model
+def test_a_new_row_stage_runs_on_dask_with_no_engine_change(sample_csv):
+    """The engine plans from the stages' declarations: a stage it has never heard of, declared
+    per_row, runs on the partitions and its column comes back as the local engine's."""
+    from themes.stages.base import STAGES, Stage, register
+
+    @register
+    class Shout(Stage):
+        name = "shout"
+        reads = ("comments.text",)
+        writes = ("comments.shout",)
+        per_row = True
+
+        def run(self, state):
+            state.comments["shout"] = [t.upper() for t in state.clean_texts().take(range(len(state.comments)))]
+
+    try:
+        config = load_config()
+        config.stages.insert([n for n, _ in config.stages].index("flags") + 1, ("shout", {}))
+        assert [n for n, _ in _plan(config)[2]] == ["sentiment", "flags", "shout"]
+        captured = {}
+        import themes.api
+
+        original = themes.api.run_pipeline
+
+        def keep(state, cfg):
+            original(state, cfg)
+            captured["local"] = state.comments["shout"].tolist()
+        themes.api.run_pipeline = keep
+        try:
+            themes.analyze(sample_csv, config=config)
+        finally:
+            themes.api.run_pipeline = original
+        from themes import dask_engine
+
+        run_dask = dask_engine.run_dask
+
+        def keep_dask(state, cfg, client, **options):
+            run_dask(state, cfg, client, **options)
+            captured["dask"] = state.comments["shout"].tolist()
+        dask_engine.run_dask = keep_dask
+        try:
+            with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+                                          dashboard_address=":0") as cluster:
+                themes.analyze(sample_csv, config=config, engine="dask", scheduler=cluster.scheduler_address,
+                               partition_size=150)
+        finally:
+            dask_engine.run_dask = run_dask
+        assert captured["dask"] == captured["local"] and captured["local"][0].isupper()
+    finally:
+        STAGES.pop("shout", None)

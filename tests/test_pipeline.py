@@ -265,3 +265,33 @@ def test_one_precedence_rule_explicit_option_then_pipeline_yaml_then_stage_defau
     assert configure(monthly, RunOptions(seed=7)).seed == 7
     with pytest.raises(ThemesError, match="--period must be quarter or month"):
         RunOptions(period="week")
+
+
+@pytest.mark.model
+def test_every_stage_writes_what_it_declares(sample_csv, monkeypatch):
+    import themes
+    import themes.pipeline
+
+    written = {}
+
+    def checked(name, params):
+        stage = build_stage(name, params)
+        run = stage.run
+
+        def run_and_check(state):
+            run(state)
+            for target in stage.writes:
+                table, _, column = target.partition(".")
+                if column:
+                    assert column in getattr(state, table).columns, f"{name} declares {target}"
+                else:
+                    assert getattr(state, table) is not None, f"{name} declares {target}"
+            written[name] = stage.writes
+
+        stage.run = run_and_check
+        return stage
+
+    monkeypatch.setattr(themes.pipeline, "build_stage", checked)
+    themes.analyze(sample_csv)
+    assert list(written) == [name for name, _ in load_config().stages]
+    assert all(written.values())

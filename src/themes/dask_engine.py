@@ -31,27 +31,30 @@ import pandas as pd
 
 from .config import PipelineConfig
 from .errors import ThemesError
-from .stages import State, build_stage
-
-ROW_STAGES = frozenset({"clean", "language", "split", "embed", "sentiment", "flags"})
-DRIVER_STAGES = frozenset({"label", "impact"})
+from .stages import STAGES, State, build_stage
 
 
-def _plan(config: PipelineConfig) -> tuple[list, list, list]:
-    """Split the config into: row stages before discover, row stages after it, driver stages."""
-    names = [name for name, _ in config.stages]
-    unknown = [n for n in names if n not in ROW_STAGES | DRIVER_STAGES | {"discover"}]
-    if unknown:
-        raise ThemesError(f"the dask engine does not know how to distribute stage(s) {', '.join(unknown)}")
-    if names.count("discover") != 1:
-        raise ThemesError("the dask engine needs exactly one discover stage")
-    at = names.index("discover")
-    before, after = config.stages[:at], config.stages[at + 1:]
-    kinds = ["driver" if n in DRIVER_STAGES else "row" for n, _ in after]
-    if any(n in DRIVER_STAGES for n, _ in before) or kinds != sorted(kinds, reverse=True):  # row..., driver...
+def _plan(config: PipelineConfig) -> tuple[list, tuple, list, list]:
+    """From the stages' declarations (``Stage.per_row``, ``Stage.splits``): the per-row stages
+    before the splitting one, that stage, the per-row stages after it, and the table stages
+    (run on the driver at the end)."""
+    kinds = []
+    for name, _ in config.stages:
+        if name not in STAGES:
+            raise ThemesError(f"unknown pipeline stage '{name}' (known: {', '.join(sorted(STAGES))})")
+        cls = STAGES[name]
+        kinds.append("split" if cls.splits else "row" if cls.per_row else "table")
+    if kinds.count("split") != 1:
+        raise ThemesError("the dask engine needs exactly one stage that is fitted on the table and applied per "
+                          f"row (discover); this pipeline has {kinds.count('split')}")
+    at = kinds.index("split")
+    if "table" in kinds[:at] or kinds[at + 1:] != sorted(kinds[at + 1:], key=lambda k: k == "table"):
         raise ThemesError("the dask engine runs per-row stages before the table-wide ones (label, impact): "
                           "reorder the pipeline")
-    return before, [s for s in after if s[0] in ROW_STAGES], [s for s in after if s[0] in DRIVER_STAGES]
+    after = config.stages[at + 1:]
+    return (config.stages[:at], config.stages[at],
+            [s for s, k in zip(after, kinds[at + 1:]) if k == "row"],
+            [s for s, k in zip(after, kinds[at + 1:]) if k == "table"])
 
 
 # ---------------------------------------------------------------- worker tasks (module level: picklable)
@@ -87,11 +90,11 @@ def _mention_similarity(state: State, model) -> np.ndarray:
     return model.assign(state.mention_vectors, state.mentions["language"].to_numpy()).similarity
 
 
-def _assign_then_rows(state: State, model, stages: list[tuple[str, dict]], shift: tuple | None) -> State:
-    from .stages.discover import Discover
-
-    state.options.sentiment_shift = shift
-    Discover.assign(state, model)
+def _assign_then_rows(state: State, model, split: tuple[str, dict], stages: list[tuple[str, dict]],
+                      updates: dict) -> State:
+    for key, value in updates.items():  # what the driver fitted over all comments (before_rows)
+        setattr(state.options, key, value)
+    build_stage(*split).assign(state, model)
     return _run_rows(state, stages)
 
 
@@ -140,14 +143,14 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     """Run ``config`` over ``state`` with ``client`` (see ``session``); the state the local engine
     would return."""
     say = say or (lambda message: None)
-    before, after, driver = _plan(config)
+    before, split, after, driver = _plan(config)
     # every stage built and prepared here first: settings and files fail before the slow work, and
     # the driver's own steps (discover's fit, sentiment's calibration, flag counts, label, impact)
     # use these instances; the workers build their own from the same config
     built = {name: build_stage(name, params) for name, params in config.stages}
     for stage in built.values():
         stage.prepare(state)
-    discover = built["discover"]
+    discover = built[split[0]]
     timings = state.summary.setdefault("timings_s", {})
     on_stage = state.options.on_stage
     worker_options = state.options.for_workers()
@@ -166,8 +169,6 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     gathered = client.gather(client.map(_comment_vectors, futures, pure=False))
     state.comment_vectors = np.vstack([v for v, _ in gathered])
     languages = np.concatenate([lang for _, lang in gathered])
-    if "clean" in built:  # the driver's calibration on scores cleans the texts as the workers did
-        built["clean"].run(state)
     timings["workers: " + "+".join(n for n, _ in before)] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
@@ -180,19 +181,19 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     timings["driver: discover fit"] = round(time.perf_counter() - started, 3)
 
     started = time.perf_counter()
-    shift = None
-    if "sentiment" in built:  # a calibration on scores is fitted once, over all comments
-        shift = (built["sentiment"].calibrate(state),)
+    updates: dict = {}
+    for name, _ in after:  # what a per-row stage fits once over all comments (the sentiment calibration)
+        updates.update(built[name].before_rows(state))
     model_future = client.scatter(model, broadcast=True)
-    futures = client.map(_assign_then_rows, futures, model=model_future, stages=after, shift=shift,
-                         pure=False)
+    futures = client.map(_assign_then_rows, futures, model=model_future, split=split, stages=after,
+                         updates=updates, pure=False)
     tables = client.gather(client.map(_tables, futures, pure=False))
     timings["workers: assign+" + "+".join(n for n, _ in after)] = round(time.perf_counter() - started, 3)
 
     _merge(state, tables)
     discover.finish(state, model)
-    if "flags" in built:
-        built["flags"].summarise(state)
+    for name, _ in after:
+        built[name].after_rows(state)
     for name, _ in driver:
         started = time.perf_counter()
         built[name].run(state)

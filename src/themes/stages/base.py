@@ -46,9 +46,20 @@ class State:
 
 class Stage:
     """A step of the pipeline. Subclasses set ``name`` and implement ``run``; their
-    ``__init__`` keyword arguments are the settings allowed in the YAML."""
+    ``__init__`` keyword arguments are the settings allowed in the YAML.
+
+    Each declares what it reads and writes (``reads``, ``writes``: "comments.<column>",
+    "mentions.<column>", a State field) and how it may be spread (the Dask engine plans from
+    these alone): ``per_row`` stages compute each comment's rows from those rows only, so they
+    run on partitions of the comments; ``splits`` marks the one stage that is fitted on the
+    whole table and then applied per row (``fit`` on the driver, ``assign`` on partitions);
+    any other stage runs on the driver over the whole table, after the per-row ones."""
 
     name: ClassVar[str]
+    reads: ClassVar[tuple[str, ...]] = ()
+    writes: ClassVar[tuple[str, ...]] = ()
+    per_row: ClassVar[bool] = False
+    splits: ClassVar[bool] = False
     reads_vectors: ClassVar[bool] = False  # uses state.comment_vectors / mention_vectors
 
     def prepare(self, state: State) -> None:
@@ -57,6 +68,15 @@ class Stage:
 
     def run(self, state: State) -> None:
         raise NotImplementedError
+
+    def before_rows(self, state: State) -> dict[str, Any]:
+        """On the driver, before the partitions run this per-row stage: what it must fit over all
+        comments first, as RunOptions fields to hand every partition (none by default)."""
+        return {}
+
+    def after_rows(self, state: State) -> None:
+        """On the driver, once the partitions' tables are merged: what this per-row stage sums up
+        over all comments (nothing by default)."""
 
 
 STAGES: dict[str, type[Stage]] = {}

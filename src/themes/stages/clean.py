@@ -12,10 +12,17 @@ from .base import Stage, State, register
 @register
 class Clean(Stage):
     name = "clean"
+    reads = ("comments.text",)
+    writes = ("cleaner",)
+    per_row = True
 
     def __init__(self, urls: bool = True, mentions: bool = True, markup: bool = True, max_chars: int = 5000):
         self.settings = dict(urls=urls, mentions=mentions, markup=markup, max_chars=max_chars)
 
+    def prepare(self, state: State) -> None:
+        # the stages read the cleaned texts through state.clean_texts(), a block of rows at a time;
+        # set here, so the driver of a Dask run (which prepares every stage) cleans as workers do
+        state.cleaner = partial(clean_text, **self.settings)
+
     def run(self, state: State) -> None:
-        # the stages read the cleaned texts through state.clean_texts(), a block of rows at a time
         state.cleaner = partial(clean_text, **self.settings)

@@ -69,6 +69,10 @@ def anchor_texts(codebook: Codebook, code_ids: list[str], spec) -> tuple[np.ndar
 @register
 class Code(Stage):
     name = "code"
+    reads = ("comment_vectors", "mention_vectors", "comments.language", "mentions.language")
+    writes = ("comments.primary_theme", "comments.primary_subtheme", "comments.similarity",
+              "comments.code_confidence", "mentions.theme_id", "mentions.subtheme_id", "mentions.similarity",
+              "theme_model")
     reads_vectors = True
 
     def __init__(self, self_train_share: float = 0.2, C: float = 0.1, coded_weight: float = 20.0,

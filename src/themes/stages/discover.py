@@ -31,6 +31,10 @@ from .base import Stage, State, register
 @register
 class Discover(Stage):
     name = "discover"
+    reads = ("comment_vectors", "mention_vectors", "comments.language", "mentions.language")
+    writes = ("comments.primary_theme", "comments.primary_subtheme", "comments.similarity", "mentions.theme_id",
+              "mentions.subtheme_id", "mentions.similarity", "theme_model")
+    splits = True
     reads_vectors = True
 
     def __init__(self, min_themes: int = 5, max_themes: int = 12, n_themes: int | None = None,

@@ -21,6 +21,9 @@ from .base import Stage, State, register
 @register
 class Embed(Stage):
     name = "embed"
+    reads = ("comments.text", "mentions.span")
+    writes = ("comment_vectors", "mention_vectors", "embedding")
+    per_row = True
 
     def __init__(self, model: str | None = None, prefix: str | None = None, batch_size: int = 64,
                  cache: bool = True, dtype: str = "float32", keep_model: bool = True, store: str = "memory"):

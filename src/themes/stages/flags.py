@@ -10,6 +10,10 @@ from .base import Stage, State, register
 @register
 class Flags(Stage):
     name = "flags"
+    reads = ("comment_vectors", "mention_vectors", "mentions.span")
+    writes = ("comments.anger", "comments.disappointment", "comments.gratitude", "comments.effort",
+              "mentions.anger", "mentions.disappointment", "mentions.gratitude", "mentions.effort")
+    per_row = True
     reads_vectors = True
 
     def __init__(self, rules: str | None = None, head: str | None = "flags"):
@@ -34,9 +38,9 @@ class Flags(Stage):
             m[flag] = found[flag].to_numpy()
             state.comments[flag] = m.groupby("comment")[flag].any().reindex(
                 range(len(state.comments)), fill_value=False).to_numpy()
-        self.summarise(state)
+        self.after_rows(state)
 
-    def summarise(self, state: State) -> None:
+    def after_rows(self, state: State) -> None:
         """Counts per flag from the tables (the dask engine calls it once the partitions are merged)."""
         state.summary["flags"] = {"comments": {f: int(state.comments[f].sum()) for f in FLAGS},
                                   "mentions": {f: int(state.mentions[f].sum()) for f in FLAGS},

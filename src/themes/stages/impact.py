@@ -96,6 +96,9 @@ def _in_mention_order(primary: pd.Series, m: pd.DataFrame, column: str) -> pd.Se
 @register
 class Impact(Stage):
     name = "impact"
+    reads = ("comments.score", "comments.nps_group", "comments.sentiment", "comments.date", "comments.primary_theme",
+             "mentions.theme_id", "mentions.subtheme_id", "themes")
+    writes = ("themes", "comments.themes", "comments.subthemes", "comments.period", "theme_member", "tables")
 
     def __init__(self, bootstrap: int = 1000, level: float = 0.95, rank_by: str = "driver",
                  ridge_alpha: float = 1e-3, prior_comments: float = 10.0, period: str = "quarter",

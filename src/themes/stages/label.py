@@ -22,6 +22,9 @@ OTHER_LABEL = "(other: fits no theme)"
 @register
 class Label(Stage):
     name = "label"
+    reads = ("mentions.span", "mentions.language", "mentions.theme_id", "mentions.subtheme_id",
+             "mentions.similarity", "theme_model")
+    writes = ("themes",)
 
     def __init__(self, n_keywords: int = 10, n_examples: int = 3, label_words: int = 3,
                  example_chars: int = 160, sample_size: int | None = 200_000, min_sampled: int = 1000):

@@ -15,6 +15,9 @@ from .base import Stage, State, register
 @register
 class Language(Stage):
     name = "language"
+    reads = ("comments.text", "comments.lang_hint")
+    writes = ("comments.language",)
+    per_row = True
 
     def __init__(self, backend: str = "py3langid", languages: list[str] | tuple[str, ...] = DEFAULT_LANGUAGES,
                  min_letters: int = 3, min_confidence: float = 0.5, confident_letters: int = 40):

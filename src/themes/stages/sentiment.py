@@ -19,6 +19,9 @@ from .base import Stage, State, register
 @register
 class Sentiment(Stage):
     name = "sentiment"
+    reads = ("comment_vectors", "mention_vectors", "comments.score", "comments.nps_group")
+    writes = ("comments.sentiment", "comments.sentiment_label", "mentions.sentiment", "mentions.sentiment_label")
+    per_row = True
     reads_vectors = True
 
     def __init__(self, model: str = "sentiment-e5-small", calibrate_on_scores: bool = False):
@@ -49,6 +52,10 @@ class Sentiment(Stage):
         shift = found.pop("shift")
         state.summary["sentiment_calibration"] = found
         return shift
+
+    def before_rows(self, state: State) -> dict:
+        # fitted per partition the offset would differ from the local engine's
+        return {"sentiment_shift": (self.calibrate(state),)}
 
     def run(self, state: State) -> None:
         head = self.head

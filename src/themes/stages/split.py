@@ -14,6 +14,9 @@ from .base import Stage, State, register
 @register
 class Split(Stage):
     name = "split"
+    reads = ("comments.text", "comments.language")
+    writes = ("mentions.comment", "mentions.id", "mentions.order", "mentions.span", "mentions.language")
+    per_row = True
 
     def __init__(self, min_letters: int = 3, max_clauses: int = 8):
         self.min_letters = min_letters
