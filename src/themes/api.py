@@ -22,6 +22,7 @@ from .io.folders import output_folder
 from .io.load import load_inputs
 from .io.write import write_csv
 from .memory import release_free_memory, use_system_allocator_for_arrow
+from .model_folder import load_theme_model, save_model
 from .options import RunOptions, configure
 from .pipeline import run_pipeline
 from .privacy import mask_id, mask_pii, mask_rejects
@@ -81,31 +82,9 @@ class AnalysisResult:
 
 
     def save_model(self, folder: str | Path) -> Path:
-        """The theme model (plain files) plus its labels, for `themes apply` and the service."""
-        folder = self.theme_model.save(folder)
-        labels = {row.theme_id: {"label": row.label, "keywords": row.keywords}
-                  for row in self.themes.itertuples()}
-        (Path(folder) / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
-        embedding = self.summary.get("embedding", {})
-        if embedding:  # which vectors its centroids live among: applied on others it would mislead
-            (Path(folder) / "embedding.json").write_text(json.dumps(
-                {k: embedding[k] for k in ("model", "space") if k in embedding}, indent=1), encoding="utf-8")
-        from .codeframe import write_codeframe
-
-        write_codeframe(folder, self.themes)
-        return Path(folder)
-
-
-def load_theme_model(folder: str | Path):
-    """A saved theme model and its labels (theme id -> {label, keywords})."""
-    from .theme_model import ThemeModel
-
-    model = ThemeModel.load(folder)
-    fitted_on = Path(folder) / "embedding.json"  # absent in folders saved before it was written
-    model.embedding_ = json.loads(fitted_on.read_text(encoding="utf-8")) if fitted_on.exists() else None
-    path = Path(folder) / "labels.json"
-    labels = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return model, labels
+        """The theme (or code) model as plain files with its labels, embedding and codeframe, for
+        `themes apply`, `themes code --model` and the service (``themes.model_folder``)."""
+        return save_model(folder, self.theme_model, self.themes, self.summary.get("embedding"))
 
 
 def apply(model_folder: str | Path, data, **options) -> AnalysisResult:

@@ -295,8 +295,6 @@ def apply_model(
     that fit no theme are reported as candidate new themes."""
     from .api import apply as run
 
-    if not (model_dir / "theme_model.json").exists():
-        raise ThemesError(f"{model_dir}: not a saved theme model (make one with themes analyze --save-model DIR)")
     check_output_folder(out)
     with _interruptible(), _rejects_written(out):
         result = run(model_dir, [str(f) for f in files], text=text, score=score, date=date, id=id,

@@ -110,7 +110,7 @@ def apply_codeframe(model, codeframe: list[Theme], embed_seeds) -> tuple[object,
                 ids.append(target)
         elif theme.seeds:
             vectors, languages = embed_seeds(theme.seeds)
-            centres = list(model._center(vectors.astype(np.float32), np.asarray(languages, dtype=object)))
+            centres = list(model.space(vectors.astype(np.float32), np.asarray(languages, dtype=object)))
             centroids.extend(centres)
             ids.extend([target] * len(centres))
         else:

@@ -91,6 +91,19 @@ def _means(X: np.ndarray | SharedRows, masks: dict) -> dict:
     return {key: (totals[key] / max(int(masks[key].sum()), 1)).astype(np.float32) for key in masks}
 
 
+def ward_cuts(Zs: np.ndarray, k_range: list[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
+    """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending).
+    fastcluster's vector Ward needs O(n x d) memory where scipy's needs the n^2/2 distance
+    matrix (3.2 GB at 20,000 rows; 0.4 GB this way, same tree, ~2x the time)."""
+    import fastcluster
+    from scipy.cluster.hierarchy import fcluster
+
+    if len(Zs) < 3:
+        return {k: np.zeros(len(Zs), int) for k in k_range}, np.zeros(max(len(Zs) - 1, 0))
+    tree = fastcluster.linkage_vector(np.ascontiguousarray(Zs, dtype=np.float64), method="ward")
+    return {k: fcluster(tree, t=k, criterion="maxclust") - 1 for k in k_range}, tree[:, 2]
+
+
 @dataclass
 class Assignment:
     """Where each row goes: the centroid row, the reported theme id (``other`` when it fits no
@@ -119,6 +132,10 @@ def _validate(X, languages, name: str) -> tuple[np.ndarray | SharedRows, np.ndar
 
 
 class ThemeModel(BaseEstimator):
+    # the embedding model and space the centroids were fitted in ({"model", "space"}), or None:
+    # set by themes.model_folder from the folder's embedding.json (the model itself never sees it)
+    embedding_: dict | None = None
+
     def __init__(self, n_themes: int | None = None, min_themes: int = 5, max_themes: int = 12,
                  min_theme_share: float = 0.02, min_theme_size: int = 10, center: str = "language",
                  min_language_count: int = 20, sample_size: int = 20000, reduce_dims: int | None = 128,
@@ -142,7 +159,9 @@ class ThemeModel(BaseEstimator):
         self.seed = seed
 
     # ------------------------------------------------------------ centring
-    def _center(self, X: np.ndarray, languages: np.ndarray) -> np.ndarray:
+    def space(self, X: np.ndarray, languages: np.ndarray) -> np.ndarray:
+        """Rows as the model compares them with themes: centred by their language, the tone direction
+        removed, normalised (steps 1 and 6 above)."""
         out = X - self.global_mean_
         if self.center == "language":
             for lang, mean in self.language_means_.items():
@@ -198,12 +217,12 @@ class ThemeModel(BaseEstimator):
         sample = np.sort(rng.choice(n, self.sample_size, replace=False)) if n > self.sample_size else np.arange(n)
         Xs = np.asarray(X[sample], np.float32)  # the sample's rows, read once (vectors may be on disk)
         self.tone_axis_ = None
-        self._fit_tone(self._center(Xs, languages[sample]), None if tone is None else np.asarray(tone)[sample])
-        Zs = self._center(Xs, languages[sample])  # centring is per row: the sample's rows of the whole
-        Ps = self._reduce(Zs)
+        self._fit_tone(self.space(Xs, languages[sample]), None if tone is None else np.asarray(tone)[sample])
+        Zs = self.space(Xs, languages[sample])  # centring is per row: the sample's rows of the whole
+        Ps = self.reduce(Zs)
         k_range = [self.n_themes] if self.n_themes else list(range(self.min_themes, self.max_themes + 1))
         k_range = sorted({max(1, min(k, len(Zs))) for k in k_range})
-        labels_by_k, _ = self._ward_cuts(Ps, k_range)
+        labels_by_k, _ = ward_cuts(Ps, k_range)
         # smallest theme's share of the sample at each cut
         self.selection_ = {k: float(np.bincount(lab).min() / len(lab)) for k, lab in labels_by_k.items()}
         floor = max(self.min_theme_share, self.min_theme_size / len(Zs))
@@ -246,7 +265,7 @@ class ThemeModel(BaseEstimator):
         row, best = np.empty(len(X), np.int64), np.empty(len(X), np.float32)
         pick = np.zeros(len(X), np.int64)
         for block in row_blocks(len(X)):
-            Z = self._center(X[block], languages[block])
+            Z = self.space(X[block], languages[block])
             sims = Z @ centroids.T
             row[block] = sims.argmax(axis=1)
             best[block] = sims[np.arange(len(sims)), row[block]]
@@ -256,7 +275,7 @@ class ThemeModel(BaseEstimator):
                 pick[block] = sub_sims.argmax(axis=1)
         return row, best, pick
 
-    def _reduce(self, Zs: np.ndarray) -> np.ndarray:
+    def reduce(self, Zs: np.ndarray) -> np.ndarray:
         """The rows on their top ``reduce_dims`` principal components (eigh of the covariance:
         deterministic, and cheap for many rows of few dimensions)."""
         if not self.reduce_dims or self.reduce_dims >= min(Zs.shape):
@@ -313,7 +332,7 @@ class ThemeModel(BaseEstimator):
             members = Zs[rows == r]
             if self.max_subthemes < 2 or len(members) < 2 * self.min_theme_size:
                 continue
-            cuts, heights = self._ward_cuts(Ps[rows == r], list(range(2, self.max_subthemes + 1)))
+            cuts, heights = ward_cuts(Ps[rows == r], list(range(2, self.max_subthemes + 1)))
             floor = max(self.min_subtheme_share, self.min_theme_size / len(members))
             fine_enough = [k for k, lab in cuts.items() if np.bincount(lab).min() / len(lab) >= floor]
             if not fine_enough:
@@ -347,19 +366,6 @@ class ThemeModel(BaseEstimator):
             self.other_floor_ = float(min(self.other_floor_, np.quantile(best_similarity, max_share, method="lower")))
         return self.other_floor_
 
-    @staticmethod
-    def _ward_cuts(Zs: np.ndarray, k_range: list[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
-        """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending).
-        fastcluster's vector Ward needs O(n x d) memory where scipy's needs the n^2/2 distance
-        matrix (3.2 GB at 20,000 rows; 0.4 GB this way, same tree, ~2x the time)."""
-        import fastcluster
-        from scipy.cluster.hierarchy import fcluster
-
-        if len(Zs) < 3:
-            return {k: np.zeros(len(Zs), int) for k in k_range}, np.zeros(max(len(Zs) - 1, 0))
-        tree = fastcluster.linkage_vector(np.ascontiguousarray(Zs, dtype=np.float64), method="ward")
-        return {k: fcluster(tree, t=k, criterion="maxclust") - 1 for k in k_range}, tree[:, 2]
-
     # ------------------------------------------------------------ use
     def transform(self, X, languages=None) -> np.ndarray:
         """Cosine similarity of each (centred) embedding to each theme centroid, (N, n_themes)."""
@@ -368,7 +374,7 @@ class ThemeModel(BaseEstimator):
         if X.shape[1] != self.centroids_.shape[1]:
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the theme model was fitted on "
                               f"{self.centroids_.shape[1]}-d ones (a different embedding model?)")
-        return np.vstack([self._center(X[b], languages[b]) @ self.centroids_.T for b in row_blocks(len(X))])
+        return np.vstack([self.space(X[b], languages[b]) @ self.centroids_.T for b in row_blocks(len(X))])
 
     def predict(self, X, languages=None) -> np.ndarray:
         """Index of the nearest theme per row."""

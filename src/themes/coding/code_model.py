@@ -47,10 +47,10 @@ class CodeModel(BaseEstimator):
         self.min_taught = min_taught
         self.max_iter = max_iter
 
-    def _center(self, X: np.ndarray, languages) -> np.ndarray:
-        """Rows moved by their language's offset from the mean of all rows, normalised: languages
-        line up, and what all rows share stays (removing it too cost kappa 0.444 -> 0.405 on the
-        English airline tweets, benchmarks/coding_airline.py)."""
+    def space(self, X: np.ndarray, languages=None) -> np.ndarray:
+        """Rows as the model compares them with the codes: moved by their language's offset from the
+        mean of all rows, normalised. Languages line up, and what all rows share stays (removing it
+        too costs agreement: benchmarks/README.md)."""
         out = np.array(X, np.float32, copy=True)
         if languages is not None:
             languages = np.asarray(languages, dtype=object)
@@ -86,8 +86,8 @@ class CodeModel(BaseEstimator):
                 mask = languages == lang
                 if mask.sum() >= MIN_LANGUAGE_ROWS and lang != "unknown":
                     self.language_means_[str(lang)] = X[mask].mean(axis=0)
-        X = self._center(X, languages)
-        texts = self._center(texts, anchor_languages)
+        X = self.space(X, languages)
+        texts = self.space(texts, anchor_languages)
         means = np.stack([texts[owner == k].mean(axis=0) for k in range(len(code_ids))])
         self.anchors_ = means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
         anchors = self.anchors_
@@ -136,16 +136,12 @@ class CodeModel(BaseEstimator):
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the code model was fitted on "
                               f"{self.coef_.shape[1]}-d ones (a different embedding model?)")
 
-    def space(self, X, languages=None) -> np.ndarray:
-        """Rows as the model compares them with the codes (moved by their language's offset, normalised)."""
-        return self._center(np.asarray(X, np.float32), languages)
-
     def predict_proba(self, X, languages=None) -> np.ndarray:
         """P(code | row), (n, n_codes)."""
         self._check(X)
         out = []
         for b in row_blocks(len(X)):
-            rows = self._center(np.asarray(X[b], np.float32), None if languages is None else np.asarray(languages)[b])
+            rows = self.space(np.asarray(X[b], np.float32), None if languages is None else np.asarray(languages)[b])
             logits = rows @ self.coef_.T + self.intercept_
             logits -= logits.max(axis=1, keepdims=True)
             p = np.exp(logits)
@@ -160,7 +156,7 @@ class CodeModel(BaseEstimator):
         """Whether each row is near enough to some code's anchor to be coded (not an outlier)."""
         self._check(X)
         langs = None if languages is None else np.asarray(languages)
-        return np.concatenate([(self._center(np.asarray(X[b], np.float32), None if langs is None else langs[b])
+        return np.concatenate([(self.space(np.asarray(X[b], np.float32), None if langs is None else langs[b])
                                 @ self.anchors_.T).max(axis=1) >= self.floor_
                                for b in row_blocks(len(X))]) if len(X) else np.zeros(0, bool)
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ThemesError, column_list
+from ..model_folder import is_saved_model
 
 # what a run writes into --out (and a saved model folder inside it): a folder holding only these
 # was written by themes and may be replaced whole
@@ -27,8 +28,7 @@ def check_output_folder(folder: str | Path) -> None:
     if not folder.is_dir():
         return
     foreign = sorted(p.name for p in folder.iterdir()
-                     if p.name not in OUTPUT_FILES and not (p / "theme_model.json").exists()
-                     and not (p / "code_model.json").exists())
+                     if p.name not in OUTPUT_FILES and not is_saved_model(p))
     if foreign:
         raise ThemesError(f"--out {folder.name} holds files themes did not write ({column_list(foreign, 3)}): "
                           "the folder is "

@@ -35,6 +35,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..errors import ThemesError, safe_message
+from ..model_folder import is_theme_model
+from ..model_folder import labels as saved_labels
 from .store import JobStore
 
 ASSIGN_LIMIT = 1000
@@ -485,16 +487,14 @@ def create_app(settings: Settings) -> FastAPI:
         root = settings.models_dir
         if root is None or not Path(root).is_dir():
             return {}
-        return {p.name: p for p in sorted(Path(root).iterdir()) if (p / "theme_model.json").exists()}
+        return {p.name: p for p in sorted(Path(root).iterdir()) if is_theme_model(p)}
 
     @app.get("/v1/models", response_model=list[ModelInfo], tags=["models"], responses=_errors(401, 422))
     def list_models(who: Annotated[str, Depends(owner)]) -> list[ModelInfo]:
         """Saved theme models (`themes analyze --save-model DIR` into the models folder)."""
         out = []
         for name, folder in model_folders().items():
-            labels_path = folder / "labels.json"
-            labels = json.loads(labels_path.read_text(encoding="utf-8")) if labels_path.exists() else {}
-            out.append(ModelInfo(name=name, themes={k: v.get("label", "") for k, v in labels.items()}))
+            out.append(ModelInfo(name=name, themes={k: v.get("label", "") for k, v in saved_labels(folder).items()}))
         return out
 
     @app.post("/v1/models/{name}/assign", response_model=AssignResponse, tags=["models"],

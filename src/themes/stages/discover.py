@@ -24,7 +24,7 @@ from ..blocks import shared_values
 from ..embedding.encode import embed_texts
 from ..errors import ThemesError
 from ..sentiment import load_head
-from ..theme_model import OTHER, ThemeModel
+from ..theme_model import OTHER, ThemeModel, ward_cuts
 from .base import Stage, State, register
 
 
@@ -79,7 +79,7 @@ class Discover(Stage):
                               f"of '{self.tone_head.info.get('embedding_model')}', not of '{spec.name}': train one "
                               "for this model with `themes train-sentiment ... --model <it>` and pass "
                               "--sentiment-model DIR")
-        fitted_on = getattr(model, "embedding_", None)
+        fitted_on = model.embedding_ if model is not None else None
         if fitted_on and spec is not None and fitted_on.get("space") not in (None, spec.heads_fit):
             raise ThemesError(f"the theme model was fitted on '{fitted_on.get('model')}' embeddings, not on "
                               f"'{spec.name}': apply it with the pipeline or --model it was saved with")
@@ -152,8 +152,8 @@ class Discover(Stage):
         c = state.comments
         low = np.flatnonzero(c["similarity"].to_numpy() < floor) if floor is not None else np.array([], int)
         languages = shared_values(c["language"])
-        groups = candidate_groups(state, low, model._center(state.comment_vectors[low], languages[low]),
-                                  min_size=min_size, sample_size=model.sample_size, reduce=model._reduce)
+        groups = candidate_groups(state, low, model.space(state.comment_vectors[low], languages[low]),
+                                  min_size=min_size, sample_size=model.sample_size, reduce=model.reduce)
         c["new_material"] = False
         c.loc[c.index[low], "new_material"] = True
         state.summary["candidates"] = {"fit_floor": floor, "comments_below": len(low), "groups": groups}
@@ -178,7 +178,7 @@ def candidate_groups(state: State, rows: np.ndarray, Z: np.ndarray, *, min_size:
     pick = np.sort(rng.choice(len(rows), sample_size, replace=False)) if len(rows) > sample_size \
         else np.arange(len(rows))
     points = reduce(Z[pick]) if reduce else np.asarray(Z[pick], np.float64)
-    picked = ThemeModel._ward_cuts(points, [k])[0][k]
+    picked = ward_cuts(points, [k])[0][k]
     centres = np.stack([Z[pick][picked == g].mean(axis=0) for g in np.unique(picked)])
     labels = (Z @ centres.T).argmax(axis=1)
     groups = []
