@@ -184,6 +184,9 @@ def run_config(n: int, config: str, first: str, export: Path, work: Path, models
 
 
 def main() -> None:
+    from themes.memory import configure_process
+
+    configure_process()  # as the CLI does: the figures are a `themes` process's
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--configs", default="default,fast")

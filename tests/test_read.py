@@ -143,3 +143,31 @@ def test_dates_in_several_formats():
     parsed = parse_dates(pd.Series(["2024-03-01", "01.03.2024", "3/1/24", "45352", "", "soon"]))
     assert [d.strftime("%Y-%m-%d") if not pd.isna(d) else None for d in parsed] == [
         "2024-03-01", "2024-03-01", "2024-03-01", "2024-03-01", None, None]
+
+
+@pytest.mark.model
+def test_a_library_call_leaves_the_process_as_it_found_it(tmp_path):
+    """analyze() restores what it changes process-wide: the csv module's field limit, the
+    environment, torch's thread count, pyarrow's memory pool (the CLI sets what it wants once)."""
+    import csv
+    import os
+
+    import pyarrow as pa
+    import sentence_transformers  # noqa: F401  (its import sets variables of its own: not ours to restore)
+    import torch
+
+    import themes
+
+    before = (csv.field_size_limit(), dict(os.environ), torch.get_num_threads(), pa.default_memory_pool().backend_name)
+    import uuid
+
+    # texts no cache holds, so the model really embeds
+    path = tmp_path / "new.csv"
+    pd.DataFrame({"comment": [f"The courier lost order {uuid.uuid4().hex[:8]} again" for _ in range(30)]}).to_csv(
+        path, index=False)
+    torch.set_num_threads(1)
+    result = themes.analyze(path)
+    assert result.summary["embedding"]["computed"] > 0
+    after = (csv.field_size_limit(), dict(os.environ), torch.get_num_threads(), pa.default_memory_pool().backend_name)
+    torch.set_num_threads(before[2])
+    assert after == (before[0], before[1], 1, before[3])

@@ -21,7 +21,7 @@ from .flags import FLAGS
 from .io.folders import output_folder
 from .io.load import load_inputs
 from .io.write import write_csv
-from .memory import release_free_memory, use_system_allocator_for_arrow
+from .memory import release_free_memory
 from .model_folder import load_theme_model, save_model
 from .options import RunOptions, configure
 from .pipeline import run_pipeline
@@ -254,7 +254,6 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
 
             client = stack.enter_context(session(scheduler, workers, say=say))
             read_many = partial(read_on, client)
-        use_system_allocator_for_arrow()
         loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
                              segments=carried or None, scale=scale, say=say, read_many=read_many)
         release_free_memory()  # parsing's garbage: ~2.4 GB resident per million comments otherwise

@@ -387,6 +387,9 @@ def serve(
 def main() -> None:
     """Entry point: user errors as one line (exit 2), never a traceback unless THEMES_DEBUG=1.
     Typer itself reports usage errors (exit 2) and --help."""
+    from .memory import configure_process
+
+    configure_process()  # once, for the whole process: the library's calls leave it as they find it
     try:
         app()
     except ThemesError as exc:

@@ -25,6 +25,17 @@ def _libc():
 
 
 @lru_cache(maxsize=1)
+def configure_process() -> None:
+    """What a `themes` process sets once, at its entry point (the CLI calls this; a Python caller
+    embedding millions of comments may too): passive OpenMP waiting, before torch loads (spinning
+    idle threads halve throughput when another process is busy on the same cores), and pyarrow
+    allocating through the system allocator (its own pools keep what the reader freed)."""
+    import os
+
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    use_system_allocator_for_arrow()
+
+
 def use_system_allocator_for_arrow() -> None:
     try:
         import pyarrow as pa

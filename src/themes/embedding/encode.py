@@ -11,7 +11,7 @@ import pandas as pd
 from ..blocks import TextColumns, row_blocks
 from ..resources import cache_dir
 from .cache import EmbeddingCache, text_key
-from .model import ModelSpec, load_model
+from .model import ModelSpec, load_model, model_environment
 from .rows import STORES, DiskTable, SharedRows
 
 # two independent 64-bit SipHashes of a text (pandas' hash_array, two keys): texts are matched
@@ -89,26 +89,27 @@ def embed_rows(texts: Sequence[str] | pd.Series | TextColumns, spec: ModelSpec, 
     todo = np.flatnonzero(~have)
     if len(todo):
         model = load_model(spec.path)
-        todo = todo[np.argsort(lengths[todo], kind="stable")]  # by length: padding is what costs
-        bar = progress(total=len(todo), desc="embed", unit="text") if progress else None
-        start = 0
-        while start < len(todo):
-            # fewer long texts per batch: attention memory grows with batch x length^2, and a
-            # batch of 64 texts of 512 tokens alone costs gigabytes
-            longest = int(lengths[todo[min(start + batch_size * 8, len(todo)) - 1]]) // 3 + 8
-            size = int(min(batch_size, max(4, batch_size * 128 // longest)))
-            block = todo[start:start + size * 8]
-            start += len(block)
-            batch = texts.take(first[block])
-            out = model.encode([spec.prefix + t for t in batch], batch_size=size, normalize_embeddings=True,
-                               convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
-            if cache:
-                cache.put_many([text_key(t) for t in batch], out)
-            put(block, out)
+        with model_environment():
+            todo = todo[np.argsort(lengths[todo], kind="stable")]  # by length: padding is what costs
+            bar = progress(total=len(todo), desc="embed", unit="text") if progress else None
+            start = 0
+            while start < len(todo):
+                # fewer long texts per batch: attention memory grows with batch x length^2, and a
+                # batch of 64 texts of 512 tokens alone costs gigabytes
+                longest = int(lengths[todo[min(start + batch_size * 8, len(todo)) - 1]]) // 3 + 8
+                size = int(min(batch_size, max(4, batch_size * 128 // longest)))
+                block = todo[start:start + size * 8]
+                start += len(block)
+                batch = texts.take(first[block])
+                out = model.encode([spec.prefix + t for t in batch], batch_size=size, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False).astype(np.float32)
+                if cache:
+                    cache.put_many([text_key(t) for t in batch], out)
+                put(block, out)
+                if bar:
+                    bar.update(len(block))
             if bar:
-                bar.update(len(block))
-        if bar:
-            bar.close()
+                bar.close()
     if cache:
         cache.close()
     stats = {"texts": len(texts), "unique": len(first), "from_cache": from_cache, "computed": len(todo)}

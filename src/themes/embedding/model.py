@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,12 +115,38 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
 
 
 def configure_threads() -> int:
-    """Threads = cores (or THEMES_THREADS: a Dask worker gets its own share), and passive OpenMP
-    waiting: spinning idle threads halve throughput when another process is busy on the same cores."""
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    """Threads = cores (or THEMES_THREADS: a Dask worker gets its own share). Passive OpenMP
+    waiting is set once at the entry point (memory.configure_process), before torch loads."""
     if os.environ.get("THEMES_THREADS", "").isdigit() and int(os.environ["THEMES_THREADS"]) > 0:
         return int(os.environ["THEMES_THREADS"])
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+# while a model loads or embeds: nothing is fetched from a hub, and the tokenizer's own threads
+# stay off (they fight torch's for the same cores); put back as they were afterwards
+_MODEL_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+
+
+@contextmanager
+def model_environment():
+    """The process as a model run wants it (the variables above, torch's threads = cores), and as
+    it was again afterwards: a library call leaves the caller's process as it found it."""
+    before = {key: os.environ.get(key) for key in _MODEL_ENVIRONMENT}
+    for key, value in _MODEL_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(configure_threads())
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 @lru_cache(maxsize=2)
@@ -127,15 +154,16 @@ def load_model(path: Path):
     """The SentenceTransformer (or the int8 ONNX model) for ``path``, loaded once per process."""
     if onnx_int8.is_onnx(path):
         return onnx_int8.OnnxModel(path, threads=configure_threads())
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    cores = configure_threads()
-    import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    torch.set_num_threads(cores)
+    verbosity, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
-    return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    try:
+        with model_environment():
+            return SentenceTransformer(str(path), device="cpu", local_files_only=True)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        if bars:
+            hf_logging.enable_progress_bar()

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,18 @@ from ..errors import ThemesError
 # export's own "_row" column once clashed with it)
 ROW = "__themes_row__"
 
-csv.field_size_limit(2**31 - 1)  # a comment can be megabytes long; the csv module's default is 128 KB
+
+
+@contextmanager
+def _long_fields():
+    """The csv module reading fields of any length (a comment can be megabytes long; its default
+    limit is 128 KB), and the caller's limit back afterwards: the limit is process-wide."""
+    before = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".tab"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -197,7 +209,8 @@ def _read_delimited(path: Path) -> RawTable:
 def _layout(path: Path, text: str) -> str:
     """The delimiter of a file that starts with ``text``, whose header must not name a column twice."""
     delimiter = sniff_delimiter(text, path.suffix.lower())
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
+    with _long_fields():
+        header = next(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter), [])
     _no_duplicate_columns([h.strip() for h in header], path)
     return delimiter
 
@@ -231,20 +244,21 @@ def _read_decoded(path: Path, data: bytes) -> RawTable:
 def _ragged_rows(text: str, delimiter: str) -> tuple[pd.DataFrame, list[dict]]:
     """Rows with too few fields are padded (trailing empty cells are common in exports);
     rows with too many are rejected with their data row number, not cut or dropped."""
-    records = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-    header = [h.strip() for h in next(records, [])]
     kept, numbers, rejects = [], [], []
-    number = 0
-    for fields in records:
-        if not fields or not any(f.strip() for f in fields):
-            continue  # a blank line, as pandas skips them too
-        number += 1
-        if len(fields) > len(header):
-            rejects.append({"row": number, "reason": f"{len(fields)} fields where the header has {len(header)}",
-                            "raw": delimiter.join(fields)[:1000]})
-            continue
-        kept.append(fields + [""] * (len(header) - len(fields)))
-        numbers.append(number)
+    with _long_fields():
+        records = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+        header = [h.strip() for h in next(records, [])]
+        number = 0
+        for fields in records:
+            if not fields or not any(f.strip() for f in fields):
+                continue  # a blank line, as pandas skips them too
+            number += 1
+            if len(fields) > len(header):
+                rejects.append({"row": number, "reason": f"{len(fields)} fields where the header has {len(header)}",
+                                "raw": delimiter.join(fields)[:1000]})
+                continue
+            kept.append(fields + [""] * (len(header) - len(fields)))
+            numbers.append(number)
     frame = pd.DataFrame(kept, columns=header, dtype=str)
     frame.insert(0, ROW, numbers)
     return frame, rejects
