@@ -35,11 +35,11 @@ def main() -> None:
     need_shared()
     import theme_sets
 
+    from themes.analysis.theme_model import ThemeModel
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
     from themes.text.clean import clean_text
     from themes.text.language import detect_languages
-    from themes.theme_model import ThemeModel
 
     frame = theme_sets.SETS[args.set]()
     texts = [clean_text(t) for t in frame["text"]]

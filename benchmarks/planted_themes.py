@@ -49,7 +49,7 @@ def text_export(n: int, seed: int):
 
 
 def config(changes: dict):
-    from themes.config import load_config
+    from themes.engine.config import load_config
 
     cfg = load_config("default")
     cfg.stages = [(name, dict(p, **changes) if name == "discover" else p) for name, p in cfg.stages]

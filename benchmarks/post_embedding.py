@@ -32,8 +32,8 @@ def unit_vectors(rng: np.random.Generator, n: int, dim: int = 384, dtype: str = 
 
 
 def child(n: int) -> dict:
-    from themes.sentiment import load_head
-    from themes.theme_model import ThemeModel
+    from themes.analysis.sentiment import load_head
+    from themes.analysis.theme_model import ThemeModel
 
     rng = np.random.default_rng(0)
     m = int(n * 1.5)

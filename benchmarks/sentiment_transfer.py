@@ -2,7 +2,7 @@
 
     python benchmarks/sentiment_transfer.py [--limit 3000] [--no-lexical]
 
-For each labelled sentiment corpus in ../shared/data, a head is trained (`themes.sentiment.train_head`,
+For each labelled sentiment corpus in ../shared/data, a head is trained (`themes.analysis.sentiment.train_head`,
 as models/sentiment-e5-small/recipe.py trains the shipped one: the project's clauses weighted up,
 the lexical part on unless --no-lexical) on every other corpus, and scored on the one left out. That
 is what a user with an export from another source gets. Printed per held-out corpus: macro-F1, the
@@ -83,9 +83,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=3000)
     parser.add_argument("--no-lexical", action="store_true")
     args = parser.parse_args()
+    from themes.analysis.sentiment import load_head, train_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import load_head, train_head
     from themes.text.clean import clean_text
 
     recipe = _recipe()

@@ -124,8 +124,8 @@ def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False, model: s
     texts = [clean_text(t) for t in frame["text"]]  # what themes embeds, so the cache holds it
     vectors, _ = embed_texts(texts, resolve_model(model))
     if centred:  # the correction themes applies: each language's mean removed, re-normalised
+        from themes.analysis.theme_model import ThemeModel
         from themes.text.language import detect_languages
-        from themes.theme_model import ThemeModel
 
         langs = frame["language"].to_numpy(dtype=object) if "language" in frame else \
             np.asarray(detect_languages(texts), dtype=object)

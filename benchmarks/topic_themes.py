@@ -75,7 +75,7 @@ SYNONYMS = {
 
 
 def config(changes: dict, pipeline: str = "default"):
-    from themes.config import load_config
+    from themes.engine.config import load_config
 
     cfg = load_config(pipeline)
     cfg.stages = [(n, dict(p, **changes) if n == "discover" else p) for n, p in cfg.stages]

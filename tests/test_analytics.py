@@ -7,10 +7,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from themes import metrics
-from themes.breakdown import change_decomposition, emerging_themes, period_labels, period_table, segment_table
-from themes.impact import driver_impact, sentiment_impact, theme_impact
-from themes.options import RunOptions
+from themes.analysis import scales as metrics
+from themes.analysis.breakdown import change_decomposition, emerging_themes, period_labels, period_table, segment_table
+from themes.analysis.impact import driver_impact, sentiment_impact, theme_impact
+from themes.engine.options import RunOptions
 from themes.testing import planted_export
 
 
@@ -131,14 +131,14 @@ def test_without_scores_a_theme_as_negative_as_the_export_is_not_flagged():
 def test_bootstrap_in_blocks_gives_the_draws_of_one_block(monkeypatch, estimate):
     """Draws are computed in blocks so that memory does not grow with the export; any block size
     must give the same intervals and p-values as all draws at once."""
-    import themes.impact
+    import themes.analysis.impact
 
     rng = np.random.default_rng(3)
     member = rng.random((3000, 6)) < 0.25
     values = np.where(rng.random(3000) < 0.1, np.nan, rng.choice([-1.0, 0.0, 1.0], 3000))
     found = {}
     for size in (10**9, 1500, 1):  # all draws at once; a few; one a block (the floor)
-        monkeypatch.setattr(themes.impact, "DRAW_CELLS_PER_BLOCK", size)
+        monkeypatch.setattr(themes.analysis.impact, "DRAW_CELLS_PER_BLOCK", size)
         found[size] = estimate(values, member, n_boot=101)
     for size in (1500, 1):
         for field in ("impact", "low", "high", "p_value"):

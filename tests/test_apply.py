@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import themes
-from themes.codeframe import read_codeframe
+from themes.analysis.codeframe import read_codeframe
 from themes.errors import ThemesError
 
 pytestmark = pytest.mark.model

@@ -38,9 +38,9 @@ def test_translations_land_in_the_same_theme(parallel):
 
 
 def test_centring_per_language_is_what_keeps_translations_together(parallel):
+    from themes.analysis.theme_model import ThemeModel
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.theme_model import ThemeModel
 
     X, _ = embed_texts(parallel["text"].tolist(), resolve_model(None))
     langs = parallel["language"].to_numpy(dtype=object)

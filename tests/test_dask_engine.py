@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 import themes
-from themes.config import PipelineConfig, load_config
-from themes.dask_engine import _plan
+from themes.engine.config import PipelineConfig, load_config
+from themes.engine.dask import _plan
 
 distributed = pytest.importorskip("distributed")
 
@@ -47,9 +47,9 @@ def test_dask_on_an_existing_cluster_equals_the_local_engine(sample_csv, cluster
 def test_dask_with_a_head_that_reads_text_equals_the_local_engine(sample_csv, cluster, tmp_path):
     """A retrained head with the lexical part reads each row's text on the workers, and the
     driver's calibration on scores reads the comments' texts gathered from them."""
+    from themes.analysis.sentiment import train_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import train_head
 
     frame = pd.read_csv(sample_csv)
     score = pd.to_numeric(frame["nps"], errors="coerce")
@@ -155,7 +155,7 @@ def test_a_new_row_stage_runs_on_dask_with_no_engine_change(sample_csv):
             themes.analyze(sample_csv, config=config)
         finally:
             themes.api.run_pipeline = original
-        from themes import dask_engine
+        from themes.engine import dask as dask_engine
 
         run_dask = dask_engine.run_dask
 

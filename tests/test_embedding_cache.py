@@ -35,9 +35,9 @@ def test_embed_texts_fills_repeats_and_cache_hits_without_the_model(cached_model
 
 
 def test_embed_rows_keeps_each_distinct_vector_once(cached_model):
+    from themes.analysis.flags import FLAGS, FlagHead
+    from themes.analysis.sentiment import SentimentHead
     from themes.embedding.encode import embed_rows
-    from themes.flags import FLAGS, FlagHead
-    from themes.sentiment import SentimentHead
 
     rng = np.random.default_rng(1)
     spec = cached_model(["one", "two", "three"], rng.standard_normal((3, 8)).astype(np.float32))
@@ -71,8 +71,8 @@ def test_distinct_rows_are_what_factorize_finds_over_blocks_and_parts():
     # texts, in the same order of first appearance, as pd.factorize of the texts as one column
     import pandas as pd
 
-    from themes.blocks import BLOCK_ROWS, TextColumns
     from themes.embedding.encode import distinct_rows
+    from themes.engine.blocks import BLOCK_ROWS, TextColumns
 
     rng = np.random.default_rng(3)
     words = np.array(["delivery", "доставка", "piegāde", "slow", "", "ok", "👍"])
@@ -113,9 +113,9 @@ def test_a_disk_table_reads_back_what_was_written_in_any_row_order(tmp_path):
 
 
 def test_embed_rows_on_disk_give_what_the_rows_in_memory_give(cached_model):
+    from themes.analysis.theme_model import ThemeModel
     from themes.embedding.encode import embed_rows
     from themes.embedding.rows import DiskTable
-    from themes.theme_model import ThemeModel
 
     rng = np.random.default_rng(3)
     texts = [f"text {i}" for i in range(40)]

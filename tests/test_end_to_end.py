@@ -171,7 +171,7 @@ def test_without_scores_ranks_by_volume_and_tone(analysed):
 def test_saved_theme_model_assigns_the_same_themes(analysed, tmp_path):
     result, out = analysed
     result.theme_model.save(tmp_path / "model")
-    loaded = themes.theme_model.ThemeModel.load(tmp_path / "model")
+    loaded = themes.analysis.theme_model.ThemeModel.load(tmp_path / "model")
     again = themes.analyze(out.parent / "survey.csv", theme_model=loaded)
     assert (again.mentions["theme_id"] == result.mentions["theme_id"]).all()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from themes.analysis.flags import FLAGS, Flagger, FlagHead, FlagRules
 from themes.errors import ThemesError
-from themes.flags import FLAGS, Flagger, FlagHead, FlagRules
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from themes import metrics
-from themes.impact import sentiment_impact, theme_impact
+from themes.analysis import scales as metrics
+from themes.analysis.impact import sentiment_impact, theme_impact
 
 
 def test_leave_one_out_impact_by_hand():
@@ -69,7 +69,7 @@ def test_without_scores_negative_frequent_themes_rank_lowest():
 def test_packed_cells_are_the_distinct_float_rows_in_their_order(n_themes):
     """The bootstrap draws over cells in the order np.unique gives the float (value, indicators)
     rows; packing the rows into bytes must keep both the cells and that order."""
-    from themes.impact import _cells
+    from themes.analysis.impact import _cells
 
     rng = np.random.default_rng(n_themes)
     values = rng.choice([-1.0, 0.0, 0.5, 1.0, np.nan], 3000)
@@ -84,7 +84,7 @@ def test_packed_cells_are_the_distinct_float_rows_in_their_order(n_themes):
 def test_membership_made_a_block_of_rows_at_a_time_is_each_comments_themes(monkeypatch):
     """The impact stage's membership matrix: a comment mentions its primary theme and the theme of
     each of its clauses; ids outside the level ("" for none, other levels') are left out."""
-    from themes.blocks import row_blocks
+    from themes.engine.blocks import row_blocks
     from themes.stages import impact as stage
 
     rng = np.random.default_rng(4)

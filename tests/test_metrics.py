@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from themes import metrics
+from themes.analysis import scales as metrics
 
 
 def test_groups_follow_the_nps_definition():

@@ -3,9 +3,9 @@
 import pandas as pd
 import pytest
 
-from themes.config import load_config
+from themes.engine.config import load_config
+from themes.engine.options import RunOptions, configure
 from themes.errors import ThemesError
-from themes.options import RunOptions, configure
 from themes.stages import STAGES, State, build_stage
 
 
@@ -76,7 +76,7 @@ def test_text_stages_on_a_table():
 def test_text_stages_give_the_same_tables_whatever_the_row_blocks(monkeypatch, sample_rows):
     """Cleaning, language and clause splitting read the comments a block of rows at a time (no
     Python string per comment of a whole export at once): the blocks must not show in the result."""
-    import themes.blocks as blocks
+    import themes.engine.blocks as blocks
 
     comments = pd.DataFrame(sample_rows).rename(columns={"response_id": "id", "comment": "text"})[["id", "text"]]
 
@@ -132,8 +132,8 @@ def test_vectors_are_let_go_after_the_last_stage_that_reads_them():
     with the clauses') would otherwise stay resident to the end of the run."""
     import numpy as np
 
-    from themes.config import PipelineConfig
-    from themes.pipeline import run_pipeline
+    from themes.engine.config import PipelineConfig
+    from themes.engine.pipeline import run_pipeline
     from themes.stages.base import Stage, register
 
     seen = []
@@ -180,7 +180,7 @@ def test_freed_memory_goes_back_to_the_os():
 
     import pyarrow as pa
 
-    from themes.memory import release_free_memory, use_system_allocator_for_arrow
+    from themes.engine.memory import release_free_memory, use_system_allocator_for_arrow
 
     def rss_mb() -> float:
         with open("/proc/self/status") as status:
@@ -270,7 +270,7 @@ def test_one_precedence_rule_explicit_option_then_pipeline_yaml_then_stage_defau
 @pytest.mark.model
 def test_every_stage_writes_what_it_declares(sample_csv, monkeypatch):
     import themes
-    import themes.pipeline
+    import themes.engine.pipeline
 
     written = {}
 
@@ -291,7 +291,7 @@ def test_every_stage_writes_what_it_declares(sample_csv, monkeypatch):
         stage.run = run_and_check
         return stage
 
-    monkeypatch.setattr(themes.pipeline, "build_stage", checked)
+    monkeypatch.setattr(themes.engine.pipeline, "build_stage", checked)
     themes.analyze(sample_csv)
     assert list(written) == [name for name, _ in load_config().stages]
     assert all(written.values())

@@ -59,7 +59,7 @@ def test_a_masked_column_copies_only_what_masking_changes(size, min_shared):
     import pandas as pd
     import pyarrow as pa
 
-    from themes.blocks import map_strings
+    from themes.engine.blocks import map_strings
 
     rng = np.random.default_rng(0)
     texts = [f"comment {i}: the courier was late again" + (f", mail me at c{i}@example.com" if hit else "")

@@ -9,7 +9,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from themes.embedding import static
 from themes.embedding.model import load_model, resolve_model
-from themes.resources import resource_dir
+from themes.engine.resources import resource_dir
 from themes.testing import MIXED_TEXTS as TEXTS
 
 pytestmark = pytest.mark.model
@@ -70,7 +70,7 @@ def test_float16_vectors_give_the_run_of_float32_vectors(sample_rows):
     import pandas as pd
 
     import themes
-    from themes.config import load_config
+    from themes.engine.config import load_config
 
     frame = pd.DataFrame(sample_rows).drop(columns=["language"])
     runs = {}

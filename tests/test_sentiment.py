@@ -8,8 +8,7 @@ import json
 import numpy as np
 import pytest
 
-from themes.errors import ThemesError
-from themes.sentiment import (
+from themes.analysis.sentiment import (
     LABELS,
     SentimentHead,
     expected_calibration_error,
@@ -17,6 +16,7 @@ from themes.sentiment import (
     load_head,
     train_head,
 )
+from themes.errors import ThemesError
 
 
 def _blobs(n_per_class: int = 200, dim: int = 16, spread: float = 0.6, seed: int = 0):
@@ -113,7 +113,7 @@ def test_temperature_fixes_an_overconfident_head():
     assert head.temperature == 1.0 and "calibration" not in head.info
     head.members = [[(W * 4, b * 4) for W, b in m] for m in head.members]  # 4x too sharp
     overconfident = expected_calibration_error(head.predict_proba(X), y)
-    from themes.sentiment import fit_temperature
+    from themes.analysis.sentiment import fit_temperature
 
     head.temperature = fit_temperature(head.member_logits(X), np.array([LABELS.index(c) for c in y]))
     assert head.temperature > 2
@@ -184,8 +184,8 @@ def test_the_lexical_part_reads_the_words_and_saves_as_plain_files(tmp_path):
     assert shift["agreement_after"] >= shift["agreement_before"] > 0.8
     # scored a block of rows at a time (the members' logits for three million mentions at once
     # held ~0.8 GB): the blocks must not show, texts given as a list or as columns
-    import themes.sentiment as sentiment_module
-    from themes.blocks import TextColumns, row_blocks
+    import themes.analysis.sentiment as sentiment_module
+    from themes.engine.blocks import TextColumns, row_blocks
 
     whole = again.score(X[~train], texts=test_texts)
     with pytest.MonkeyPatch.context() as patch:

@@ -58,7 +58,7 @@ def test_split_clauses(text, clauses):
 def test_shared_values_are_the_column_with_one_object_per_distinct_value():
     import pandas as pd
 
-    from themes.blocks import shared_values
+    from themes.engine.blocks import shared_values
 
     column = pd.Series(["en", "ru", "en", "lv", "ru"] * 3, dtype="str")
     values = shared_values(column)
@@ -72,7 +72,7 @@ def test_text_columns_read_rows_across_their_parts_in_any_order():
     import numpy as np
     import pandas as pd
 
-    from themes.blocks import TextColumns
+    from themes.engine.blocks import TextColumns
     from themes.text.split import mention_core
 
     spans = pd.Series(["but the courier was rude", "но курьер хамил", "bet kurjers bija rupjš", "fast delivery",
@@ -96,7 +96,7 @@ def test_rows_taken_from_a_column_in_many_chunks_do_not_copy_it():
     import pandas as pd
     import pyarrow as pa
 
-    from themes.blocks import TextColumns, take_rows
+    from themes.engine.blocks import TextColumns, take_rows
 
     texts = [f"clause number {i} of the export " * 3 for i in range(20_000)]
     chunks = [pa.array(texts[i:i + 1000], type=pa.large_string()) for i in range(0, 20_000, 1000)]
@@ -177,8 +177,8 @@ def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would(monkeypatch)
 
     import numpy as np
 
-    from themes import labels
-    from themes.labels import span_terms
+    from themes.analysis import labels
+    from themes.analysis.labels import span_terms
 
     rng = np.random.default_rng(0)
     words = ["delays", "delay", "delayed", "Delay", "rude", "staff", "задержки", "задержка", "kavēšanās",
@@ -216,7 +216,7 @@ def test_span_terms_arrays_hold_what_a_list_of_words_per_span_would(monkeypatch)
 def test_keywords_counted_in_blocks_are_the_keywords_counted_at_once(monkeypatch):
     import numpy as np
 
-    from themes import labels
+    from themes.analysis import labels
 
     rng = np.random.default_rng(4)
     words = ["delay", "delays", "rude", "staff", "refund", "seat", "food", "cold", "задержка", "kavējās"]
@@ -236,7 +236,7 @@ def test_keywords_counted_in_blocks_are_the_keywords_counted_at_once(monkeypatch
 def test_a_theme_is_named_by_its_most_central_short_mention_that_uses_its_keywords():
     import numpy as np
 
-    from themes.labels import label_themes
+    from themes.analysis.labels import label_themes
 
     spans = ["but the courier was three days late", "Courier late again!", "courier late, call +371 29123456",
              "thanks", "The parcel was lost and nobody at the depot ever answered my many calls about it",

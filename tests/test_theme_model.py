@@ -5,8 +5,8 @@ import pytest
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score, homogeneity_score
 
+from themes.analysis.theme_model import ThemeModel
 from themes.errors import ThemesError
-from themes.theme_model import ThemeModel
 
 
 def planted(n_per=60, k=6, d=32, languages=("en", "ru", "lv"), shift=3.0, seed=0):
@@ -176,8 +176,8 @@ def test_results_do_not_depend_on_the_row_blocks_that_bound_memory(monkeypatch):
     """fit and assign work through rows in blocks (memory bounded by the block, not the export);
     the block size must not change a single assignment, and similarities only in float32's last
     bits (BLAS sums a block in another order)."""
-    import themes.theme_model as tm
-    from themes.blocks import row_blocks
+    import themes.analysis.theme_model as tm
+    from themes.engine.blocks import row_blocks
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3000, 32)).astype(np.float32)

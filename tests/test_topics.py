@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from themes.aspects import Anchors, Aspect, embed_anchors, load_aspects
+from themes.analysis.aspects import Anchors, Aspect, embed_anchors, load_aspects
+from themes.analysis.theme_model import ThemeModel
 from themes.errors import ThemesError
-from themes.theme_model import ThemeModel
 
 
 def toned(n_per=80, k=4, d=32, strength=6.0, seed=0):

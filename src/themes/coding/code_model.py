@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ..blocks import row_blocks
+from ..engine.blocks import row_blocks
+from ..engine.resources import read_saved_meta
 from ..errors import ThemesError
-from ..resources import read_saved_meta
 
 FORMAT = "themes.code_model/1"
 MIN_LANGUAGE_ROWS = 20  # fewer rows of a language: centred on the mean of all

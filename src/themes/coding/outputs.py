@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from ..theme_model import OTHER
+from ..analysis.theme_model import OTHER
 from .codebook import Codebook
 
 

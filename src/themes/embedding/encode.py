@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..blocks import TextColumns, row_blocks
-from ..resources import cache_dir
+from ..engine.blocks import TextColumns, row_blocks
+from ..engine.resources import cache_dir
 from .cache import EmbeddingCache, text_key
 from .model import ModelSpec, load_model, model_environment
 from .rows import STORES, DiskTable, SharedRows

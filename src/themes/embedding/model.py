@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..engine.resources import cache_dir
 from ..errors import ThemesError
-from ..resources import cache_dir
 from . import onnx_int8, static
 from .folders import build_lock
 

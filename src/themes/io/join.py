@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..analysis.stats import benjamini_hochberg
 from ..errors import ThemesError, column_list
-from ..stats import benjamini_hochberg
 from .read import ROW, read_table
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import metrics
+from ..analysis import scales as metrics
 from ..errors import ThemesError
 from .columns import ColumnRoles, parse_dates, parse_score, resolve_roles
 from .read import ROW, RawTable, expand_folders, read_table

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..blocks import row_blocks
+from ..engine.blocks import row_blocks
 
 WRITE_BLOCK = 100_000
 # what makes a spreadsheet read a cell as a formula, also in full width, and after leading spaces

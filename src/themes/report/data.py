@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import metrics
+from ..analysis import scales as metrics
+from ..analysis.flags import FLAGS
 from ..errors import ThemesError
-from ..flags import FLAGS
 from .page_json import PerComment
 
 # rows of comments.csv read at once: 20,000 rows' cells are ~20 MB of Python strings (100,000 made the

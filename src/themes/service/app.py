@@ -35,8 +35,8 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import __version__
 from ..errors import ThemesError, safe_message
-from ..model_folder import is_theme_model
-from ..model_folder import labels as saved_labels
+from ..io.model_folder import is_theme_model
+from ..io.model_folder import labels as saved_labels
 from .store import JobStore
 
 ASSIGN_LIMIT = 1000

@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ..blocks import TextColumns
 from ..embedding.rows import SharedRows
+from ..engine.blocks import TextColumns
+from ..engine.options import RunOptions
 from ..errors import ThemesError
-from ..options import RunOptions
 
 
 @dataclass

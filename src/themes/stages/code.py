@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..blocks import shared_values
+from ..analysis.theme_model import OTHER
 from ..coding.code_model import CodeModel
 from ..coding.codebook import Codebook
 from ..embedding.encode import embed_texts
+from ..engine.blocks import shared_values
 from ..errors import ThemesError
-from ..theme_model import OTHER
 from .base import Stage, State, register
 from .discover import candidate_groups
 

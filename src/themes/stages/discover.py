@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..aspects import Anchors, embed_anchors, load_aspects
-from ..blocks import shared_values
+from ..analysis.aspects import Anchors, embed_anchors, load_aspects
+from ..analysis.sentiment import load_head
+from ..analysis.theme_model import OTHER, ThemeModel, ward_cuts
 from ..embedding.encode import embed_texts
+from ..engine.blocks import shared_values
 from ..errors import ThemesError
-from ..sentiment import load_head
-from ..theme_model import OTHER, ThemeModel, ward_cuts
 from .base import Stage, State, register
 
 

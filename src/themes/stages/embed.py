@@ -9,10 +9,10 @@ batched by length.
 
 from __future__ import annotations
 
-from ..blocks import TextColumns
 from ..embedding.encode import embed_rows
 from ..embedding.model import load_model, resolve_model
 from ..embedding.rows import STORES
+from ..engine.blocks import TextColumns
 from ..errors import ThemesError
 from ..text.split import mention_core
 from .base import Stage, State, register

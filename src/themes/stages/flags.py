@@ -3,7 +3,7 @@ effort (booleans; a comment has a flag when one of its mentions has it)."""
 
 from __future__ import annotations
 
-from ..flags import FLAGS, Flagger, FlagRules, load_flag_head
+from ..analysis.flags import FLAGS, Flagger, FlagRules, load_flag_head
 from .base import Stage, State, register
 
 

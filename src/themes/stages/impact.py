@@ -14,13 +14,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import metrics
-from ..blocks import row_blocks, shared_values
-from ..breakdown import change_decomposition, emerging_themes, period_labels, period_table, segment_table
+from ..analysis import scales as metrics
+from ..analysis.breakdown import change_decomposition, emerging_themes, period_labels, period_table, segment_table
+from ..analysis.flags import FLAGS
+from ..analysis.impact import driver_impact, sentiment_impact, theme_impact
+from ..analysis.theme_model import OTHER
+from ..engine.blocks import row_blocks, shared_values
 from ..errors import ThemesError
-from ..flags import FLAGS
-from ..impact import driver_impact, sentiment_impact, theme_impact
-from ..theme_model import OTHER
 from .base import Stage, State, register
 
 PRIORITY_RULE = ("fix now: lowers the metric (q < 0.05) and at least the median share; monitor: lowers it, "

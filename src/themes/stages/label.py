@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..blocks import shared_values, take_rows
-from ..labels import SpanTerms, label_themes, span_terms
+from ..analysis.labels import SpanTerms, label_themes, span_terms
+from ..analysis.theme_model import OTHER
+from ..engine.blocks import shared_values, take_rows
 from ..privacy import mask_pii
-from ..theme_model import OTHER
 from .base import Stage, State, register
 
 OTHER_LABEL = "(other: fits no theme)"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..blocks import TextColumns
+from ..analysis.sentiment import SentimentHead, fit_score_shift, load_head
+from ..engine.blocks import TextColumns
 from ..errors import ThemesError
-from ..sentiment import SentimentHead, fit_score_shift, load_head
 from ..text.split import mention_core
 from .base import Stage, State, register
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from ..blocks import TextColumns
+from ..engine.blocks import TextColumns
 from .clean import letter_count
 
 UNKNOWN = "unknown"

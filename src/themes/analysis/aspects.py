@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .errors import ThemesError
-from .resources import model_folder
+from ..engine.resources import model_folder
+from ..errors import ThemesError
 
 FORMAT = "themes.aspects/1"
 DEFAULT = "aspects"  # the folder under models/

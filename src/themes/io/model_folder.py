@@ -1,10 +1,10 @@
 """The saved-model folder, owned here: what `--save-model` writes, and what `themes apply`,
 `themes code --model`, the service and the output-folder check read.
 
-    theme_model.json, *.npy     the ThemeModel (theme_model.py), or code_model.json: a CodeModel
+    theme_model.json, *.npy     the ThemeModel (analysis/theme_model.py), or code_model.json: a CodeModel
     labels.json                 theme id -> {label, keywords}, as the run named them
     embedding.json              the embedding model and space its vectors live in
-    themes.yaml                 the editable codeframe (codeframe.py)
+    themes.yaml                 the editable codeframe (analysis/codeframe.py)
     codebook.yaml               a coding's codebook
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import ThemesError
+from ..errors import ThemesError
 
 THEME_MODEL, CODE_MODEL = "theme_model.json", "code_model.json"
 
@@ -33,7 +33,7 @@ def is_saved_model(folder: str | Path) -> bool:
 def save_model(folder: str | Path, model: Any, themes: pd.DataFrame, embedding: dict | None) -> Path:
     """``model`` (its own plain files: ``model.save``), the run's labels and keywords per theme,
     the embedding space, and the editable codeframe."""
-    from .codeframe import write_codeframe
+    from ..analysis.codeframe import write_codeframe
 
     folder = Path(model.save(folder))
     labels = {row.theme_id: {"label": row.label, "keywords": row.keywords} for row in themes.itertuples()}
@@ -53,7 +53,7 @@ def labels(folder: str | Path) -> dict[str, dict]:
 
 def load_theme_model(folder: str | Path):
     """The ThemeModel saved in ``folder`` (with ``embedding_`` set from embedding.json) and its labels."""
-    from .theme_model import ThemeModel
+    from ..analysis.theme_model import ThemeModel
 
     if not is_theme_model(folder):
         raise ThemesError(f"{folder}: not a saved theme model (make one with themes analyze --save-model DIR)")

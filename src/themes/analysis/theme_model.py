@@ -36,7 +36,7 @@ How it works, and why:
    angry" and "food, delighted". The direction of the centred embeddings that follows the
    sentiment score (least squares) is projected out before clustering and assigning, and saved
    with the model, so new rows are assigned in the same space.
-7. One problem, one theme (``anchors``: the base codeframe's aspects embedded, ``themes.aspects``).
+7. One problem, one theme (``anchors``: the base codeframe's aspects embedded, ``themes.analysis.aspects``).
    The Ward cut above gives fine clusters; each cluster whose centre (in the embedding space as
    it is) is nearest to an aspect's anchor, clearly more than to the other aspects, joins that
    aspect's theme: clusters of one aspect are merged into one top-level theme named after it,
@@ -54,10 +54,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .blocks import row_blocks
-from .embedding.rows import SharedRows
-from .errors import ThemesError
-from .resources import read_saved_meta
+from ..embedding.rows import SharedRows
+from ..engine.blocks import row_blocks
+from ..engine.resources import read_saved_meta
+from ..errors import ThemesError
 
 FORMAT = "themes.theme_model/1"
 OTHER = "other"
@@ -133,7 +133,7 @@ def _validate(X, languages, name: str) -> tuple[np.ndarray | SharedRows, np.ndar
 
 class ThemeModel(BaseEstimator):
     # the embedding model and space the centroids were fitted in ({"model", "space"}), or None:
-    # set by themes.model_folder from the folder's embedding.json (the model itself never sees it)
+    # set by themes.io.model_folder from the folder's embedding.json (the model itself never sees it)
     embedding_: dict | None = None
 
     def __init__(self, n_themes: int | None = None, min_themes: int = 5, max_themes: int = 12,
@@ -204,7 +204,7 @@ class ThemeModel(BaseEstimator):
     # ------------------------------------------------------------ fit
     def fit(self, X, languages=None, y=None, *, tone=None, anchors=None) -> ThemeModel:
         """Fit on embeddings ``X`` (n, dim) with each row's language; ``tone``: each row's
-        sentiment score, whose direction is removed; ``anchors``: ``themes.aspects.Anchors`` in
+        sentiment score, whose direction is removed; ``anchors``: ``themes.analysis.aspects.Anchors`` in
         the space of ``X``, the aspects fine clusters merge into (None: every cluster a theme)."""
         X, languages = _validate(X, languages, "ThemeModel.fit")
         if self.min_themes < 1 or self.max_themes < self.min_themes:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .blocks import ranges, row_blocks
-from .privacy import mask_pii
-from .text.lemmas import content_terms
-from .text.split import mention_core
+from ..engine.blocks import ranges, row_blocks
+from ..privacy import mask_pii
+from ..text.lemmas import content_terms
+from ..text.split import mention_core
 
 DOC_BLOCK = 200_000  # spans per block where per-word arrays are built
 

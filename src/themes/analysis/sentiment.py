@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .blocks import TextColumns, row_blocks
-from .embedding.rows import take
-from .errors import ThemesError
+from ..embedding.rows import take
+from ..engine.blocks import TextColumns, row_blocks
+from ..errors import ThemesError
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -235,7 +235,7 @@ DEFAULT_HEAD = "sentiment-e5-small"
 
 def load_head(name: str | Path = DEFAULT_HEAD) -> SentimentHead:
     """A head by folder path, or by the name of one shipped in models/."""
-    from .resources import model_folder
+    from ..engine.resources import model_folder
 
     head = SentimentHead.load(model_folder(name))
     head.info.setdefault("name", str(name))

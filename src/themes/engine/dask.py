@@ -29,9 +29,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..errors import ThemesError
+from ..stages import STAGES, State, build_stage
 from .config import PipelineConfig
-from .errors import ThemesError
-from .stages import STAGES, State, build_stage
 
 
 def _plan(config: PipelineConfig) -> tuple[list, tuple, list, list]:
@@ -133,7 +133,7 @@ def session(scheduler: str | None = None, workers: int = 2, say: Callable[[str],
 
 def read_on(client, paths: list[Path]) -> list:
     """Read export files on the workers, one task per file (load_inputs' ``read_many``)."""
-    from .io.read import read_table
+    from ..io.read import read_table
 
     return client.gather(client.map(read_table, [str(p) for p in paths], pure=False))
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ThemesError
+from ..errors import ThemesError
 from .resources import resource_dir
 
 

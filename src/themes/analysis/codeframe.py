@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .errors import ThemesError
+from ..errors import ThemesError
 from .theme_model import OTHER
 
 HEADER = """# Codeframe of this theme model. Edit it and run: themes apply <this folder> <export> --out <folder>

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
+from ..stages import State, build_stage
 from .config import PipelineConfig
 from .memory import release_free_memory
-from .stages import State, build_stage
 
 
 def run_pipeline(state: State, config: PipelineConfig) -> State:

@@ -14,8 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..errors import ThemesError
 from .config import PipelineConfig
-from .errors import ThemesError
 
 # option -> the (stage, setting) pairs it sets when given
 STAGE_SETTINGS: dict[str, list[tuple[str, str]]] = {

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .blocks import shared_values
+from ..engine.blocks import shared_values
+from . import scales as metrics
 from .impact import driver_impact, resample_cells, ridge_effects
 from .stats import benjamini_hochberg, fisher_greater
 

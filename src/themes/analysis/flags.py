@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .blocks import TextColumns, row_blocks
-from .errors import ThemesError
+from ..engine.blocks import TextColumns, row_blocks
+from ..errors import ThemesError
 
 FLAGS = ("anger", "disappointment", "gratitude", "effort")
 _WORD = re.compile(r"[\w']+")
@@ -38,7 +38,7 @@ class FlagRules:
 
     @classmethod
     def load(cls, path: Path | None = None) -> FlagRules:
-        from .resources import resource_dir
+        from ..engine.resources import resource_dir
 
         path = Path(path) if path else resource_dir("models") / "flags" / "flags.yaml"
         try:
@@ -135,7 +135,7 @@ def train_flag_head(X: np.ndarray, gold: pd.DataFrame, *, C: float = 10.0, info:
 
 def load_flag_head(name: str | Path = "flags") -> FlagHead:
     """A flag head by folder path, or by the name of one shipped in models/."""
-    from .resources import model_folder
+    from ..engine.resources import model_folder
 
     return FlagHead.load(model_folder(name))
 
