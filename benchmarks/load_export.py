@@ -24,7 +24,7 @@ def child(path: str) -> None:
     from themes.io.load import load_inputs
 
     started = time.perf_counter()
-    loaded = load_inputs([path], text=["comment"], score="nps", date="date", id="id", say=lambda _: None)
+    loaded = load_inputs([path], text=["comment"], score="nps", date="date", id="id")
     print(json.dumps({"seconds": round(time.perf_counter() - started, 1), "peak_rss_mb": round(peak_rss_mb()),
                       "kept": len(loaded.comments), "rejected": len(loaded.rejects),
                       "table_mb": round(loaded.comments.memory_usage(deep=True).sum() / 2**20)}))

@@ -17,7 +17,7 @@ CASES = cases()
 def test_refused_with_exit_code_2_and_one_line(case, tmp_path):
     path = write(case, tmp_path)
     with pytest.raises(ThemesError, match=case.refused):
-        load_inputs([path], say=lambda m: None)
+        load_inputs([path])
     proc = subprocess.run([sys.executable, "-m", "themes.cli", "analyze", str(path), "--out", str(tmp_path / "o")],
                           capture_output=True, text=True)
     assert proc.returncode == 2
@@ -28,8 +28,7 @@ def test_refused_with_exit_code_2_and_one_line(case, tmp_path):
 @pytest.mark.parametrize("case", [c for c in CASES if not c.refused], ids=lambda c: c.name)
 def test_handled_and_nothing_lost(case, tmp_path):
     path = write(case, tmp_path)
-    said: list[str] = []
-    loaded = load_inputs([path], say=said.append)
+    loaded = load_inputs([path])
     assert len(loaded.comments) + len(loaded.rejects) == loaded.n_read
     if case.kept is not None:
         assert len(loaded.comments) == case.kept, loaded.rejects.to_dict("records")
@@ -49,5 +48,5 @@ def test_scores_as_text_are_read():
     from pathlib import Path
 
     with tempfile.TemporaryDirectory() as tmp:
-        loaded = load_inputs([write(case, Path(tmp))], say=lambda m: None)
+        loaded = load_inputs([write(case, Path(tmp))])
     assert loaded.comments["score"].fillna(-1).tolist() == [10.0, -1, 9.5, 9.0]  # N/A: kept, no score

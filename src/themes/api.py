@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import platform
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from .io.model_folder import load_theme_model, save_model
 from .io.write import write_csv
 from .privacy import mask_id, mask_pii, mask_rejects
 from .stages import State
+
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
 COMMENT_COLUMNS = ["id", "text", "language", "sentiment", "sentiment_label", "score", "nps_group",
                    "primary_theme", "primary_subtheme", "themes", "subthemes"]
@@ -209,7 +212,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             on: str | None = None, theme_model: Any = None, theme_labels: dict[str, str] | None = None,
             mask: bool = True, calibrate_sentiment: bool = False, engine: str = "local",
             scheduler: str | None = None, workers: int = 2, partition_size: int = 5000,
-            progress: bool = False, say=None,
+            progress: bool = False,
             on_stage=None, codebook: Any = None, coded: dict[str, set[str]] | None = None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
@@ -229,7 +232,6 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     Raises ThemesError for problems the caller can fix (missing file, no text column, ...).
     """
     started = time.perf_counter()
-    say = say or (lambda message: None)
     # the run options, checked before anything is read; those that are stage settings laid over the
     # pipeline's (explicit option > pipeline YAML > stage default)
     options = RunOptions(model=model, sentiment_model=sentiment_model, default_language=default_language,
@@ -252,21 +254,21 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         if engine == "dask":  # one cluster session for reading and the pipeline
             from .engine.dask import read_on, session
 
-            client = stack.enter_context(session(scheduler, workers, say=say))
+            client = stack.enter_context(session(scheduler, workers))
             read_many = partial(read_on, client)
         loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
-                             segments=carried or None, scale=scale, say=say, read_many=read_many)
+                             segments=carried or None, scale=scale, read_many=read_many)
         release_free_memory()  # parsing's garbage: ~2.4 GB resident per million comments otherwise
         for note in loaded.notes:
-            say(note)
+            log.info(note)
         if loaded.has_scores:
-            say(f"scale: {loaded.scale_reason}")
+            log.info(f"scale: {loaded.scale_reason}")
         segment_columns = list(loaded.segments)
         numeric_joined: list[str] = []
         if join is not None:
             from .io.join import join_customers
 
-            loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on, say=say)
+            loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on)
             segment_columns = [s for s in segment_columns if s != on] + joined_segments
         if mask:  # ids and segment values are users' strings too (after the join, which matches them)
             loaded.comments["id"] = map_strings(loaded.comments["id"], mask_id)
@@ -287,7 +289,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         if client is not None:
             from .engine.dask import run_dask
 
-            run_dask(state, cfg, client, partition_size=partition_size, say=say)
+            run_dask(state, cfg, client, partition_size=partition_size)
         else:
             run_pipeline(state, cfg)
 

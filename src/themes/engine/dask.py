@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +32,8 @@ import pandas as pd
 from ..errors import ThemesError
 from ..stages import STAGES, State, build_stage
 from .config import PipelineConfig
+
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
 
 def _plan(config: PipelineConfig) -> tuple[list, tuple, list, list]:
@@ -104,7 +106,7 @@ def _tables(state: State) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
 
 # ---------------------------------------------------------------- driver
 @contextlib.contextmanager
-def session(scheduler: str | None = None, workers: int = 2, say: Callable[[str], None] | None = None):
+def session(scheduler: str | None = None, workers: int = 2):
     """A client for ``scheduler`` (an address), or for a LocalCluster of ``workers`` processes
     with one thread each when no address is given; closed (and the cluster stopped) on exit."""
     try:
@@ -122,8 +124,7 @@ def session(scheduler: str | None = None, workers: int = 2, say: Callable[[str],
                                env={"OMP_WAIT_POLICY": "PASSIVE", "THEMES_THREADS": "1"})
         client = Client(cluster)
     try:
-        if say:
-            say(f"dask: {len(client.scheduler_info()['workers'])} workers at {client.scheduler.address}")
+        log.info(f"dask: {len(client.scheduler_info()['workers'])} workers at {client.scheduler.address}")
         yield client
     finally:
         client.close()
@@ -139,10 +140,9 @@ def read_on(client, paths: list[Path]) -> list:
 
 
 def run_dask(state: State, config: PipelineConfig, client, *, partition_size: int = 5000,
-             say: Callable[[str], None] | None = None) -> State:
+             ) -> State:
     """Run ``config`` over ``state`` with ``client`` (see ``session``); the state the local engine
     would return."""
-    say = say or (lambda message: None)
     before, split, after, driver = _plan(config)
     # every stage built and prepared here first: settings and files fail before the slow work, and
     # the driver's own steps (discover's fit, sentiment's calibration, flag counts, label, impact)
@@ -161,7 +161,7 @@ def run_dask(state: State, config: PipelineConfig, client, *, partition_size: in
     parts = [State(comments=state.comments.iloc[a:b].reset_index(drop=True), options=worker_options)
              for a, b in itertools.pairwise(bounds) if b > a]
 
-    say(f"dask: {len(parts)} partitions of up to {int(np.diff(bounds).max())} comments")
+    log.info(f"dask: {len(parts)} partitions of up to {int(np.diff(bounds).max())} comments")
     started = time.perf_counter()
     if on_stage:
         on_stage("workers: " + ", ".join(n for n, _ in before), "running")

@@ -8,6 +8,7 @@ without the theme and a Mann-Whitney test (Benjamini-Hochberg across themes and 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +18,11 @@ from ..analysis.stats import benjamini_hochberg
 from ..errors import ThemesError, column_list
 from .read import ROW, read_table
 
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
+
 
 def join_customers(comments: pd.DataFrame, path: str | Path, on: str, *, max_levels: int = 20,
-                   say=print) -> tuple[pd.DataFrame, list[str], list[str]]:
+                   ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """comments with the joined columns added; the new segment columns; the numeric columns."""
     extra = read_table(path).frame.drop(columns=ROW)
     if on not in extra.columns:
@@ -33,7 +36,7 @@ def join_customers(comments: pd.DataFrame, path: str | Path, on: str, *, max_lev
     joined = comments.merge(extra, how="left", left_on=key, right_on=on, suffixes=("", "_joined"))
     joined = joined.drop(columns=[c for c in ("key_0",) if c in joined]).set_index(comments.index)
     matched = key.isin(set(extra[on])).sum()
-    say(f"{Path(path).name}: joined on {on}, {matched} of {len(comments)} comments matched")
+    log.info(f"{Path(path).name}: joined on {on}, {matched} of {len(comments)} comments matched")
     segment_columns, numeric_columns = [], []
     for column in extra.columns:
         if column == on:

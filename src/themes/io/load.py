@@ -7,6 +7,7 @@ the reason), and ``read == kept + rejected`` is checked here.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from ..analysis import scales as metrics
 from ..errors import ThemesError
 from .columns import ColumnRoles, parse_dates, parse_score, resolve_roles
 from .read import ROW, RawTable, expand_folders, read_table
+
+log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
 
 @dataclass
@@ -69,7 +72,7 @@ def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.Dat
 def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | None = None,
                 score: str | None = None, date: str | None = None, id: str | None = None,
                 language: str | None = None, segments: list[str] | None = None,
-                scale: str | None = None, say=print,
+                scale: str | None = None,
                 read_many: Callable[[list[Path]], list[RawTable]] | None = None) -> LoadedInput:
     """Read every export (or take a DataFrame), map columns per source, validate rows.
     A folder stands for the export files in it. ``read_many`` reads a list of files (the dask
@@ -98,7 +101,7 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
                               id=id, language=language, segments=file_segments)
         roles_by_source[source] = roles
         if roles.guessed:
-            say(f"{source}: columns {roles.describe()} (guessed: {', '.join(sorted(roles.guessed))})")
+            log.info(f"{source}: columns {roles.describe()} (guessed: {', '.join(sorted(roles.guessed))})")
         part, part_rejects, part_read = _one_table(table, source, roles)
         pieces.append(part)
         rejects.extend(part_rejects)
