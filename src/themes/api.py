@@ -15,8 +15,17 @@ from typing import Any
 import pandas as pd
 
 from . import __version__
+from .analysis.codeframe import apply_codeframe, read_codeframe
 from .analysis.flags import FLAGS
 from .analysis.theme_model import OTHER
+from .coding.agreement import agreement, code_sets
+from .coding.code_model import CodeModel
+from .coding.codebook import Codebook, codebook_yaml, load_codebook, qdc_text
+from .coding.coded import gold_codes, read_coded
+from .coding.outputs import coded_table, codes_table
+from .coding.qdpx import project_qdpx
+from .embedding.encode import embed_texts
+from .embedding.model import resolve_model
 from .engine.blocks import map_strings
 from .engine.config import PipelineConfig, load_config
 from .engine.memory import release_free_memory
@@ -24,11 +33,13 @@ from .engine.options import RunOptions, configure
 from .engine.pipeline import run_pipeline
 from .errors import NoUsableComments, ThemesError
 from .io.folders import output_folder
+from .io.join import join_customers, theme_relations
 from .io.load import load_inputs
 from .io.model_folder import load_theme_model, save_model
 from .io.write import write_csv
 from .privacy import mask_id, mask_pii, mask_rejects
 from .stages import State
+from .text.language import detect_languages
 
 log = logging.getLogger(__name__)  # notes for the person running it; the CLI shows them
 
@@ -76,7 +87,7 @@ class AnalysisResult:
             (fresh / "summary.json").write_text(json.dumps(self.summary, indent=2, ensure_ascii=False,
                                                            default=str), encoding="utf-8")
             if report:
-                from .report import write_report
+                from .report import write_report  # lazy on purpose: the report stack loads only to write one
 
                 write_report(fresh, language=report_language)
         if save_model is not None and self.theme_model is not None:  # after: it may be inside ``folder``
@@ -95,10 +106,6 @@ def apply(model_folder: str | Path, data, **options) -> AnalysisResult:
     (renamed, merged, deleted or added themes); same theme ids for the same texts, so
     reports compare across periods. Comments that fit no theme are grouped as candidate new
     themes in ``summary["candidates"]``. Other options as for ``analyze``."""
-    from .analysis.codeframe import apply_codeframe, read_codeframe
-    from .embedding.encode import embed_texts
-    from .embedding.model import resolve_model
-    from .text.language import detect_languages
 
     model, labels = load_theme_model(model_folder)
     codeframe = read_codeframe(Path(model_folder))
@@ -154,15 +161,9 @@ def code(data, codebook: Any = None, *, coded: str | Path | None = None, gold: s
     ``model``: a folder saved from an earlier coding (``result.save(..., save_model=...)``): its code
     model codes this export as it coded that one (no refit), so quarters compare; its codebook is
     used unless ``codebook`` is given."""
-    from .coding.codebook import Codebook, codebook_yaml, load_codebook, qdc_text
-    from .coding.coded import read_coded
-    from .coding.outputs import coded_table, codes_table
-    from .coding.qdpx import project_qdpx
 
     saved = None
     if model is not None:
-        from .coding.code_model import CodeModel
-
         saved = CodeModel.load(model)
         codebook = codebook if codebook is not None else Path(model) / "codebook.yaml"
     if codebook is None:
@@ -177,9 +178,6 @@ def code(data, codebook: Any = None, *, coded: str | Path | None = None, gold: s
     texts = result.comments.set_index(result.comments["id"].astype(str))["text"]
     result.files["project.qdpx"] = project_qdpx(book, texts, result.tables["coded"])
     if gold:
-        from .coding.agreement import agreement, code_sets
-        from .coding.coded import gold_codes
-
         human = gold_codes(data, gold, result.comments)
         known = human.notna().to_numpy()
         if not known.any():
@@ -252,7 +250,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
     with contextlib.ExitStack() as stack:
         client, read_many = None, None
         if engine == "dask":  # one cluster session for reading and the pipeline
-            from .engine.dask import read_on, session
+            from .engine.dask import read_on, session  # lazy on purpose: the [dask] extra
 
             client = stack.enter_context(session(scheduler, workers))
             read_many = partial(read_on, client)
@@ -266,8 +264,6 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         segment_columns = list(loaded.segments)
         numeric_joined: list[str] = []
         if join is not None:
-            from .io.join import join_customers
-
             loaded.comments, joined_segments, numeric_joined = join_customers(loaded.comments, join, on)
             segment_columns = [s for s in segment_columns if s != on] + joined_segments
         if mask:  # ids and segment values are users' strings too (after the join, which matches them)
@@ -287,7 +283,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         # the state holds them now (and so only it holds the unmasked texts, let go as they are masked)
         loaded.comments = loaded.comments.iloc[:0]
         if client is not None:
-            from .engine.dask import run_dask
+            from .engine.dask import run_dask  # lazy on purpose: the [dask] extra
 
             run_dask(state, cfg, client, partition_size=partition_size)
         else:
@@ -333,8 +329,6 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         "versions": _versions(),
     }
     if numeric_joined:
-        from .io.join import theme_relations
-
         member = state.theme_member
         summary["joined"] = {"file": str(join), "on": on, "segments": segment_columns,
                              "relations": theme_relations(c, numeric_joined, member.to_numpy(), list(member.columns))}

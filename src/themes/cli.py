@@ -1,4 +1,7 @@
-"""The ``themes`` command line. Problems the user can fix print one line and exit with code 2."""
+"""The ``themes`` command line. Problems the user can fix print one line and exit with code 2.
+
+Each command imports what it runs inside its body, on purpose: ``themes --help`` and a usage error
+answer at once, without loading pandas, torch or the embedding model."""
 
 from __future__ import annotations
 

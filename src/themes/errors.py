@@ -28,7 +28,7 @@ def column_list(columns, limit: int = 12, width: int = 40) -> str:
 def safe_message(exc: BaseException, limit: int = 300) -> str:
     """What an error may show a person or a log: personal data masked, at most ``limit`` characters
     (a message that echoes a cell must not leak an e-mail, nor a parser's dump fill the screen)."""
-    from .privacy import mask_pii
+    from .privacy import mask_pii  # lazy on purpose: errors.py is imported by nearly every module
 
     text = mask_pii(" ".join(str(exc).split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -21,6 +21,7 @@ import pandas as pd
 import yaml
 
 from ..engine.blocks import TextColumns, row_blocks
+from ..engine.resources import model_folder, resource_dir
 from ..errors import ThemesError
 
 FLAGS = ("anger", "disappointment", "gratitude", "effort")
@@ -38,8 +39,6 @@ class FlagRules:
 
     @classmethod
     def load(cls, path: Path | None = None) -> FlagRules:
-        from ..engine.resources import resource_dir
-
         path = Path(path) if path else resource_dir("models") / "flags" / "flags.yaml"
         try:
             spec = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -135,7 +134,6 @@ def train_flag_head(X: np.ndarray, gold: pd.DataFrame, *, C: float = 10.0, info:
 
 def load_flag_head(name: str | Path = "flags") -> FlagHead:
     """A flag head by folder path, or by the name of one shipped in models/."""
-    from ..engine.resources import model_folder
 
     return FlagHead.load(model_folder(name))
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..embedding.rows import take
 from ..engine.blocks import TextColumns, row_blocks
+from ..engine.resources import model_folder
 from ..errors import ThemesError
 
 LABELS = ("negative", "neutral", "positive")
@@ -235,7 +236,6 @@ DEFAULT_HEAD = "sentiment-e5-small"
 
 def load_head(name: str | Path = DEFAULT_HEAD) -> SentimentHead:
     """A head by folder path, or by the name of one shipped in models/."""
-    from ..engine.resources import model_folder
 
     head = SentimentHead.load(model_folder(name))
     head.info.setdefault("name", str(name))

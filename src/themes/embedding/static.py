@@ -45,7 +45,7 @@ def token_vectors(source: Path, vocab: int, batch_size: int = 2048) -> np.ndarra
     (the tokenizer's; e5's embedding matrix has a few unused rows more)."""
     import torch
 
-    from .model import load_model
+    from .model import load_model  # lazy on purpose: model.py imports this module
 
     bert = load_model(source)[0].auto_model.eval()
     bos, eos = 0, 2  # XLM-R's <s> and </s>

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ThemesError
+from ..io.read import read_table
 from ..stages import STAGES, State, build_stage
 from .config import PipelineConfig
 
@@ -134,7 +135,6 @@ def session(scheduler: str | None = None, workers: int = 2):
 
 def read_on(client, paths: list[Path]) -> list:
     """Read export files on the workers, one task per file (load_inputs' ``read_many``)."""
-    from ..io.read import read_table
 
     return client.gather(client.map(read_table, [str(p) for p in paths], pure=False))
 

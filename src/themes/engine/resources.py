@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import ThemesError
+
 _PACKAGE = Path(__file__).resolve().parents[1]  # src/themes (this file is in src/themes/engine)
 _CHECKOUT = _PACKAGE.parent.parent  # src/themes -> repository root (editable installs)
 
@@ -37,7 +39,6 @@ def read_saved_meta(folder: str | Path, filename: str, expected_format: str, kin
     model"), checked to be one of ``expected_format``; a ThemesError names the folder otherwise."""
     import json
 
-    from ..errors import ThemesError
 
     folder = Path(folder)
     meta_path = folder / filename

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.codeframe import write_codeframe
+from ..analysis.theme_model import ThemeModel
 from ..errors import ThemesError
 
 THEME_MODEL, CODE_MODEL = "theme_model.json", "code_model.json"
@@ -33,8 +35,6 @@ def is_saved_model(folder: str | Path) -> bool:
 def save_model(folder: str | Path, model: Any, themes: pd.DataFrame, embedding: dict | None) -> Path:
     """``model`` (its own plain files: ``model.save``), the run's labels and keywords per theme,
     the embedding space, and the editable codeframe."""
-    from ..analysis.codeframe import write_codeframe
-
     folder = Path(model.save(folder))
     labels = {row.theme_id: {"label": row.label, "keywords": row.keywords} for row in themes.itertuples()}
     (folder / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -53,8 +53,6 @@ def labels(folder: str | Path) -> dict[str, dict]:
 
 def load_theme_model(folder: str | Path):
     """The ThemeModel saved in ``folder`` (with ``embedding_`` set from embedding.json) and its labels."""
-    from ..analysis.theme_model import ThemeModel
-
     if not is_theme_model(folder):
         raise ThemesError(f"{folder}: not a saved theme model (make one with themes analyze --save-model DIR)")
     model = ThemeModel.load(folder)

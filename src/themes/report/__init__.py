@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import __version__
 from ..errors import ThemesError
 from ..io.write import spreadsheet_safe
 from .data import report_data
@@ -26,7 +27,6 @@ def render_html(folder: str | Path, *, language: str = "en") -> Path:
     from jinja2 import Environment, select_autoescape
     from markupsafe import Markup
 
-    from .. import __version__
 
     if language not in TEXT:
         raise ThemesError(f"report language must be one of {', '.join(TEXT)}, got '{language}'")

@@ -12,7 +12,12 @@ from pathlib import Path
 
 from fastapi import HTTPException
 
+from ..api import analyze, code
+from ..coding.codebook import codebook_from_data
+from ..embedding.model import load_model, resolve_model
 from ..errors import ThemesError, safe_message
+from ..io.columns import resolve_roles
+from ..io.read import read_table
 from .models import UNPACK_RATIO, AnalyzeOptions, Settings, problem
 from .store import JobStore
 
@@ -45,8 +50,6 @@ class JobRunner:
             self.ready.set()
 
     def _warm(self) -> None:
-        from ..embedding.model import load_model, resolve_model
-
         load_model(resolve_model().path)
         self.ready.set()
 
@@ -60,9 +63,6 @@ class JobRunner:
         self.store.delete(job_id)
 
     def run(self, job_id: str) -> None:
-        from ..api import analyze, code
-        from ..coding.codebook import codebook_from_data
-
         store = self.store
         job = store.get(job_id)
         if job is None:  # deleted while queued
@@ -103,9 +103,6 @@ class JobRunner:
     def check_upload(self, path: Path, options: AnalyzeOptions) -> None:
         """Read the upload now (in a worker thread) so a bad file is a 422/413 answer, not a failed
         job later."""
-        from ..io.columns import resolve_roles
-        from ..io.read import read_table
-
         self._check_expansion(path)
         try:
             table = read_table(path, max_rows=self.settings.max_rows)

@@ -3,6 +3,8 @@ limit (Content-Length is only a claim); an upload is kept under a name the servi
 
 from pathlib import Path
 
+from ..io.read import EXCEL_SUFFIXES, JSON_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
+
 
 class BodyTooLarge(Exception):
     pass
@@ -11,7 +13,6 @@ class BodyTooLarge(Exception):
 class BodyLimit:
     """ASGI middleware: a request body over ``limit`` bytes is cut off as it streams in (chunked
     or not, whatever its Content-Length says) and answered 413 by the app's handler."""
-
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
 
@@ -35,8 +36,6 @@ class BodyLimit:
 def stored_name(filename: str | None) -> str:
     """The name an upload is kept under: the service's, with the sender's file type when it is one
     the readers know (".." or "out" as a file name is then just a name that was sent)."""
-    from ..io.read import EXCEL_SUFFIXES, JSON_SUFFIXES, PARQUET_SUFFIXES, TEXT_SUFFIXES
-
     suffix = Path(filename or "").suffix.lower()
     return f"upload{suffix if suffix in TEXT_SUFFIXES | EXCEL_SUFFIXES | JSON_SUFFIXES | PARQUET_SUFFIXES else '.csv'}"
 

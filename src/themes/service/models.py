@@ -11,6 +11,7 @@ from fastapi import HTTPException
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from ..coding.codebook import codebook_from_data
 from ..errors import ThemesError
 
 ASSIGN_LIMIT = 1000
@@ -69,8 +70,6 @@ class AnalyzeOptions(BaseModel):
     @classmethod
     def _readable_codebook(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
         if value is not None:
-            from ..coding.codebook import codebook_from_data
-
             try:
                 book = codebook_from_data(value, "codebook")
             except ThemesError as exc:

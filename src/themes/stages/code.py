@@ -17,10 +17,11 @@ import numpy as np
 
 from ..analysis.theme_model import OTHER
 from ..coding.code_model import CodeModel
-from ..coding.codebook import Codebook
+from ..coding.codebook import Codebook, codebook_yaml
 from ..embedding.encode import embed_texts
 from ..engine.blocks import shared_values
 from ..errors import ThemesError
+from ..text.language import detect_languages
 from .base import Stage, State, register
 from .discover import candidate_groups
 
@@ -28,7 +29,6 @@ from .discover import candidate_groups
 class CodedThemes:
     """The codebook seen as a theme model: what the label stage and the outputs read (top-level
     code ids, sub-code ids with their parent's row, names), and the fitted code model."""
-
     def __init__(self, codebook: Codebook, model: CodeModel):
         self.codebook, self.model = codebook, model
         self.theme_ids_ = [c.id for c in codebook.codes if not c.parent]
@@ -43,8 +43,6 @@ class CodedThemes:
     def save(self, folder):
         from pathlib import Path
 
-        from ..coding.codebook import codebook_yaml
-
         folder = self.model.save(folder)
         (Path(folder) / "codebook.yaml").write_text(codebook_yaml(self.codebook), encoding="utf-8")
         return folder
@@ -53,8 +51,6 @@ class CodedThemes:
 def anchor_texts(codebook: Codebook, code_ids: list[str], spec) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """What says what each code means, embedded: its name, its description, the two together and
     each of its examples; with each text's code (index in ``code_ids``) and language."""
-    from ..text.language import detect_languages
-
     texts, owner = [], []
     for j, code_id in enumerate(code_ids):
         code = codebook.by_id[code_id]

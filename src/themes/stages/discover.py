@@ -25,6 +25,7 @@ from ..analysis.theme_model import OTHER, ThemeModel, ward_cuts
 from ..embedding.encode import embed_texts
 from ..engine.blocks import shared_values
 from ..errors import ThemesError
+from ..text.lemmas import content_terms
 from .base import Stage, State, register
 
 
@@ -166,8 +167,6 @@ def candidate_groups(state: State, rows: np.ndarray, Z: np.ndarray, *, min_size:
     (``reduce``: onto fewer dimensions first), the rest to the nearest group; groups of fewer than
     ``min_size`` comments left out; each with its count, keywords and example ids, largest first."""
     from collections import Counter
-
-    from ..text.lemmas import content_terms
 
     if len(rows) < min_size:
         return []

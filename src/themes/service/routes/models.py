@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from ...api import assign
 from ...io.model_folder import is_theme_model
 from ...io.model_folder import labels as saved_labels
 from ..deps import Owner, Runner
@@ -56,8 +57,6 @@ async def assign_comments(name: str, request: Request, jobs: Runner, who: Owner)
 
 
 def _assign(settings: Settings, name: str, body: AssignRequest) -> AssignResponse:
-    from ...api import assign
-
     folders = model_folders(settings)
     if name not in folders:
         raise HTTPException(404, detail=f"no model '{name}' (GET /v1/models lists them)")
