@@ -117,7 +117,7 @@ def _resolve(name: str, prefix: str | None, cache: str) -> ModelSpec:
 
 def configure_threads() -> int:
     """Threads = cores (or THEMES_THREADS: a Dask worker gets its own share). Passive OpenMP
-    waiting is set once at the entry point (memory.configure_process), before torch loads."""
+    waiting is set once at the entry point (engine.memory.configure_process), before torch loads."""
     if os.environ.get("THEMES_THREADS", "").isdigit() and int(os.environ["THEMES_THREADS"]) > 0:
         return int(os.environ["THEMES_THREADS"])
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
