@@ -21,7 +21,7 @@ from .analysis.theme_model import OTHER
 from .coding.agreement import agreement, code_sets
 from .coding.code_model import CodeModel
 from .coding.codebook import Codebook, codebook_yaml, load_codebook, qdc_text
-from .coding.coded import gold_codes, read_coded
+from .coding.coded import read_coded
 from .coding.outputs import coded_table, codes_table
 from .coding.qdpx import project_qdpx
 from .embedding.encode import embed_texts
@@ -170,7 +170,7 @@ def code(data, codebook: Any = None, *, coded: str | Path | None = None, gold: s
         raise ThemesError("themes code needs a codebook (--codebook FILE) or a saved coding (--model DIR)")
     book = codebook if isinstance(codebook, Codebook) else load_codebook(codebook)
     result = analyze(data, config=options.pop("config", None) or "coding", codebook=book, theme_model=saved,
-                     coded=read_coded(coded) if coded is not None else None, **options)
+                     coded=read_coded(coded) if coded is not None else None, gold=gold, **options)
     result.tables["coded"] = coded_table(result.comments, result.mentions)
     result.tables["codes"] = codes_table(result.themes, book)
     result.files["codebook.yaml"] = codebook_yaml(book)
@@ -178,8 +178,8 @@ def code(data, codebook: Any = None, *, coded: str | Path | None = None, gold: s
     texts = result.comments.set_index(result.comments["id"].astype(str))["text"]
     result.files["project.qdpx"] = project_qdpx(book, texts, result.tables["coded"])
     if gold:
-        human = gold_codes(data, gold, result.comments)
-        known = human.notna().to_numpy()
+        human = result.comments["gold"]
+        known = (human != "").to_numpy()
         if not known.any():
             raise ThemesError(f"--gold {gold}: no kept comment has a value in that column")
         table, confusion = agreement(code_sets(human[known]), code_sets(result.tables["coded"]["codes"][known]))
@@ -211,7 +211,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             mask: bool = True, calibrate_sentiment: bool = False, engine: str = "local",
             scheduler: str | None = None, workers: int = 2, partition_size: int = 5000,
             progress: bool = False,
-            on_stage=None, codebook: Any = None, coded: dict[str, set[str]] | None = None) -> AnalysisResult:
+            on_stage=None, codebook: Any = None, coded: dict[str, set[str]] | None = None,
+            gold: str | None = None) -> AnalysisResult:
     """Analyse feedback: detect languages, embed, find themes, score sentiment, rank by NPS impact.
 
     ``data`` is a path, a list of paths (one export per channel; each row keeps its file name
@@ -255,7 +256,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
             client = stack.enter_context(session(scheduler, workers))
             read_many = partial(read_on, client)
         loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
-                             segments=carried or None, scale=scale, read_many=read_many)
+                             segments=carried or None, scale=scale, gold=gold,
+                             read_many=read_many)
         release_free_memory()  # parsing's garbage: ~2.4 GB resident per million comments otherwise
         for note in loaded.notes:
             log.info(note)
@@ -297,7 +299,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         state.mentions = state.mentions.assign(span=map_strings(state.mentions["span"], mask_pii))
     c = state.comments
     extra = [col for col in dict.fromkeys(("date", "period", *segment_columns, "source", "row", "text_column",
-                                           "new_material", "code_confidence", *FLAGS)) if col in c]
+                                           "new_material", "code_confidence", "gold", *FLAGS)) if col in c]
     # no copies (copy-on-write: a new column replaces, never writes into, the pipeline's)
     comments = c[COMMENT_COLUMNS]
     for col in extra:

@@ -91,6 +91,21 @@ def _means(X: np.ndarray | SharedRows, masks: dict) -> dict:
     return {key: (totals[key] / max(int(masks[key].sum()), 1)).astype(np.float32) for key in masks}
 
 
+def language_means(X: np.ndarray | SharedRows, languages: np.ndarray | None,
+                   min_count: int) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The mean of all rows, and the mean of each language with at least ``min_count`` rows
+    ("unknown" never has one): where each language sits in the embedding space."""
+    masks: dict = {None: np.ones(len(X), bool)}  # None: all rows, the global mean (never a language)
+    if languages is not None:
+        languages = np.asarray(languages, dtype=object)
+        for lang in sorted(set(languages.tolist())):
+            mask = languages == lang
+            if mask.sum() >= min_count and lang != "unknown":
+                masks[str(lang)] = mask
+    means = _means(X, masks)
+    return means.pop(None), means
+
+
 def ward_cuts(Zs: np.ndarray, k_range: list[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending).
     fastcluster's vector Ward needs O(n x d) memory where scipy's needs the n^2/2 distance
@@ -176,15 +191,8 @@ class ThemeModel(BaseEstimator):
         return _normalise(out)
 
     def _fit_centering(self, X: np.ndarray | SharedRows, languages: np.ndarray) -> None:
-        masks: dict = {None: np.ones(len(X), bool)}  # None: all rows, the global mean (never a language)
-        if self.center == "language":
-            for lang in sorted(set(languages)):
-                mask = languages == lang
-                if mask.sum() >= self.min_language_count and lang != "unknown":
-                    masks[str(lang)] = mask
-        means = _means(X, masks)
-        self.global_mean_ = means.pop(None)
-        self.language_means_ = means
+        self.global_mean_, self.language_means_ = language_means(
+            X, languages if self.center == "language" else None, self.min_language_count)
 
     def _fit_tone(self, Zs: np.ndarray, tone: np.ndarray | None) -> None:
         """``tone_axis_``: the unit direction of the centred rows ``Zs`` that follows ``tone``

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ..analysis.theme_model import language_means
 from ..engine.blocks import row_blocks
 from ..engine.resources import read_saved_meta
 from ..errors import ThemesError
@@ -78,14 +79,7 @@ class CodeModel(BaseEstimator):
             raise ThemesError("CodeModel.fit: every code needs at least one anchor text")
         if X.shape[1] != texts.shape[1]:
             raise ThemesError(f"CodeModel.fit: embeddings are {X.shape[1]}-d but the anchors {texts.shape[1]}-d")
-        self.mean_ = X.mean(axis=0)
-        self.language_means_ = {}
-        if languages is not None:
-            languages = np.asarray(languages, dtype=object)
-            for lang in sorted(set(languages.tolist())):
-                mask = languages == lang
-                if mask.sum() >= MIN_LANGUAGE_ROWS and lang != "unknown":
-                    self.language_means_[str(lang)] = X[mask].mean(axis=0)
+        self.mean_, self.language_means_ = language_means(X, languages, MIN_LANGUAGE_ROWS)
         X = self.space(X, languages)
         texts = self.space(texts, anchor_languages)
         means = np.stack([texts[owner == k].mean(axis=0) for k in range(len(code_ids))])
@@ -136,17 +130,23 @@ class CodeModel(BaseEstimator):
             raise ThemesError(f"embeddings are {X.shape[1]}-d but the code model was fitted on "
                               f"{self.coef_.shape[1]}-d ones (a different embedding model?)")
 
+    def code(self, X, languages=None) -> tuple[np.ndarray, np.ndarray]:
+        """P(code | row), (n, n_codes), and whether each row is near enough to some code's anchor
+        to be coded at all (not an outlier): one pass over the rows, a block at a time."""
+        self._check(X)
+        langs = None if languages is None else np.asarray(languages)
+        proba, fits = [np.zeros((0, len(self.code_ids_)), np.float32)], [np.zeros(0, bool)]
+        for b in row_blocks(len(X)):
+            rows = self.space(np.asarray(X[b], np.float32), None if langs is None else langs[b])
+            logits = rows @ self.coef_.T + self.intercept_
+            p = np.exp(logits - logits.max(axis=1, keepdims=True))
+            proba.append(p / p.sum(axis=1, keepdims=True))
+            fits.append((rows @ self.anchors_.T).max(axis=1) >= self.floor_)
+        return np.vstack(proba), np.concatenate(fits)
+
     def predict_proba(self, X, languages=None) -> np.ndarray:
         """P(code | row), (n, n_codes)."""
-        self._check(X)
-        out = []
-        for b in row_blocks(len(X)):
-            rows = self.space(np.asarray(X[b], np.float32), None if languages is None else np.asarray(languages)[b])
-            logits = rows @ self.coef_.T + self.intercept_
-            logits -= logits.max(axis=1, keepdims=True)
-            p = np.exp(logits)
-            out.append(p / p.sum(axis=1, keepdims=True))
-        return np.vstack(out) if out else np.zeros((0, len(self.code_ids_)), np.float32)
+        return self.code(X, languages)[0]
 
     def predict(self, X, languages=None) -> np.ndarray:
         """The most probable code's index per row."""
@@ -154,11 +154,7 @@ class CodeModel(BaseEstimator):
 
     def fits(self, X, languages=None) -> np.ndarray:
         """Whether each row is near enough to some code's anchor to be coded (not an outlier)."""
-        self._check(X)
-        langs = None if languages is None else np.asarray(languages)
-        return np.concatenate([(self.space(np.asarray(X[b], np.float32), None if langs is None else langs[b])
-                                @ self.anchors_.T).max(axis=1) >= self.floor_
-                               for b in row_blocks(len(X))]) if len(X) else np.zeros(0, bool)
+        return self.code(X, languages)[1]
 
     # ------------------------------------------------------------ persistence
     def save(self, folder: str | Path) -> Path:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -81,7 +82,7 @@ class Codebook:
                 chain.add(at)
                 at = self.by_id[at].parent
 
-    @property
+    @cached_property
     def by_id(self) -> dict[str, Code]:
         return {c.id: c for c in self.codes}
 
@@ -251,26 +252,26 @@ def codebook_yaml(codebook: Codebook) -> str:
     return yaml.safe_dump({"format": FORMAT, "codes": entries}, allow_unicode=True, sort_keys=False, width=100)
 
 
-def qdc_element(codebook: Codebook, namespace: str | None = QDC_NAMESPACE):
-    """The ``<CodeBook>`` element (with the codebook namespace for a standalone .qdc; inside a
-    project the project's namespace applies)."""
+def qdc_element(codebook: Codebook):
+    """The ``<CodeBook>`` element, its tags without a namespace: a standalone .qdc declares the
+    codebook namespace on it (``qdc_text``), a project declares its own on ``<Project>``; no
+    namespace is registered process-wide."""
     import xml.etree.ElementTree as ET
 
-    tag = (lambda name: f"{{{namespace}}}{name}") if namespace else (lambda name: name)
-    root = ET.Element(tag("CodeBook"), {"origin": "themes"} if namespace else {})
-    codes_el = ET.SubElement(root, tag("Codes"))
+    root = ET.Element("CodeBook")
+    codes_el = ET.SubElement(root, "Codes")
 
     def add(parent_el, parent_id: str) -> None:
         for code in codebook.codes:
             if code.parent != parent_id:
                 continue
-            el = ET.SubElement(parent_el, tag("Code"), {"guid": codebook.guid(code), "name": code.name,
-                                                         "isCodable": "true"})
+            el = ET.SubElement(parent_el, "Code", {"guid": codebook.guid(code), "name": code.name,
+                                                   "isCodable": "true"})
             description = code.description
             if code.examples:  # REFI-QDA has no field for them: kept in the description, read back by _from_qdc
                 description += EXAMPLES + " | ".join(code.examples)
             if description:
-                ET.SubElement(el, tag("Description")).text = description
+                ET.SubElement(el, "Description").text = description
             add(el, code.id)
 
     add(codes_el, "")
@@ -281,7 +282,7 @@ def qdc_text(codebook: Codebook) -> str:
     """The codebook as a REFI-QDA ``.qdc`` document."""
     import xml.etree.ElementTree as ET
 
-    ET.register_namespace("", QDC_NAMESPACE)
     root = qdc_element(codebook)
+    root.attrib = {"xmlns": QDC_NAMESPACE, "origin": "themes"}
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ThemesError, column_list
-from ..io.read import ROW, expand_folders, read_table
+from ..io.read import ROW, read_table
 from .agreement import code_sets
 
 ID_NAMES = ("id", "response_id", "comment_id", "row")
@@ -40,27 +40,3 @@ def read_coded(path: str | Path) -> dict[str, set[str]]:
     table = read_coded_table(path)
     return {i: set(c) for i, c in zip(table["id"], table["codes"]) if c}
 
-
-def gold_codes(data, column: str, comments: pd.DataFrame) -> pd.Series:
-    """The human codes in ``column`` of the export(s) ``data`` for each kept comment (by its source
-    file and row number; NaN where the column is missing or empty). A ThemesError names the column
-    when no input has it."""
-    values: dict[tuple[str, int], str] = {}
-    if isinstance(data, pd.DataFrame):
-        frames = [("dataframe", data.reset_index(drop=True).assign(**{ROW: range(1, len(data) + 1)}))]
-    else:
-        files = expand_folders([data] if isinstance(data, (str, Path)) else list(data))
-        seen = pd.Series([p.name for p in files]).value_counts()
-        frames = [(str(p) if seen[p.name] > 1 else p.name, read_table(p).frame) for p in files]
-    found = False
-    for source, frame in frames:
-        if column in frame.columns:
-            found = True
-            for row, value in zip(frame[ROW], frame[column].astype(str)):
-                if value.strip() and value.strip().lower() != "nan":
-                    values[(source, int(row))] = value
-    if not found:
-        raise ThemesError(f"--gold {column}: no such column in the export")
-    sources = comments["source"].astype(str) if "source" in comments else pd.Series("dataframe", index=comments.index)
-    keys = zip(sources, comments["row"].astype(int)) if "row" in comments else []
-    return pd.Series([values.get(k) for k in keys], index=comments.index, dtype=object)

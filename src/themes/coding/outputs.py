@@ -28,12 +28,18 @@ def coded_table(comments: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     position = pd.Series(np.arange(len(comments)), index=comments["id"].astype(str).to_numpy())
     evidence: list[list[dict]] = [[] for _ in range(len(comments))]
     texts = comments["text"].astype(str).to_numpy()
+    after = np.zeros(len(comments), np.int64)  # clauses come in order: each is looked for after the last
     for row, code, span, confidence in zip(position.reindex(mentions["id"].astype(str)).to_numpy(), mention_code,
                                            mentions["span"].astype(str), mentions["similarity"]):
-        if code == OTHER or pd.isna(row):
+        if pd.isna(row):
             continue
-        start = texts[int(row)].find(span)
-        evidence[int(row)].append({"code": code, "span": span, "start": start,
+        row = int(row)
+        start = texts[row].find(span, after[row])
+        if start >= 0:
+            after[row] = start + len(span)
+        if code == OTHER:
+            continue
+        evidence[row].append({"code": code, "span": span, "start": start,
                                    "end": start + len(span) if start >= 0 else -1,
                                    "confidence": round(float(confidence), 3)})
     codes = []

@@ -28,37 +28,33 @@ def _guid(*parts: str) -> str:
 def project_qdpx(codebook: Codebook, texts: pd.Series, coded: pd.DataFrame, name: str = "themes code") -> bytes:
     """``texts``: each comment's text by id (as written to comments.csv); ``coded``: coded.csv's
     table (id, primary_code, evidence)."""
-    ET.register_namespace("", NAMESPACE)
-    q = lambda tag: f"{{{NAMESPACE}}}{tag}"  # noqa: E731
     user = _guid("user", "themes")
-    project = ET.Element(q("Project"), {"name": name, "origin": f"themes {__version__}", "creatingUserGUID": user})
-    ET.SubElement(ET.SubElement(project, q("Users")), q("User"), {"guid": user, "name": "themes"})
-    book = qdc_element(codebook, namespace=None)
-    codebook_el = ET.SubElement(project, q("CodeBook"))
-    for element in book.iter():  # the codebook's elements, moved into the project's namespace
-        element.tag = q(element.tag)
-    codebook_el.extend(list(book))
+    # tags without a namespace, the project's declared on <Project> (none registered process-wide)
+    project = ET.Element("Project", {"xmlns": NAMESPACE, "name": name, "origin": f"themes {__version__}",
+                                     "creatingUserGUID": user})
+    ET.SubElement(ET.SubElement(project, "Users"), "User", {"guid": user, "name": "themes"})
+    project.append(qdc_element(codebook))
     guid_of = {c.id: codebook.guid(c) for c in codebook.codes}
-    sources = ET.SubElement(project, q("Sources"))
+    sources = ET.SubElement(project, "Sources")
     files: dict[str, str] = {}
     for row in coded.itertuples(index=False):
         comment_id = str(row.id)
         text = str(texts.get(comment_id, ""))
         source_guid = _guid("source", comment_id)
         files[f"Sources/{source_guid}.txt"] = text
-        source = ET.SubElement(sources, q("TextSource"), {"guid": source_guid, "name": comment_id,
+        source = ET.SubElement(sources, "TextSource", {"guid": source_guid, "name": comment_id,
                                                           "plainTextPath": f"internal://{source_guid}.txt",
                                                           "creatingUser": user})
         spans = [e for e in json.loads(row.evidence) if e["start"] >= 0 and e["code"] in guid_of]
         if row.primary_code in guid_of and all(e["code"] != row.primary_code for e in spans):
             spans.insert(0, {"code": row.primary_code, "start": 0, "end": len(text)})  # the comment as a whole
         for n, span in enumerate(spans):
-            selection = ET.SubElement(source, q("PlainTextSelection"), {
+            selection = ET.SubElement(source, "PlainTextSelection", {
                 "guid": _guid("selection", comment_id, str(n)), "name": text[span["start"]:span["end"]][:60],
                 "startPosition": str(span["start"]), "endPosition": str(span["end"]), "creatingUser": user})
-            coding = ET.SubElement(selection, q("Coding"), {"guid": _guid("coding", comment_id, str(n)),
+            coding = ET.SubElement(selection, "Coding", {"guid": _guid("coding", comment_id, str(n)),
                                                            "creatingUser": user})
-            ET.SubElement(coding, q("CodeRef"), {"targetGUID": guid_of[span["code"]]})
+            ET.SubElement(coding, "CodeRef", {"targetGUID": guid_of[span["code"]]})
     if not len(sources):
         project.remove(sources)  # the schema wants at least one source in <Sources>
     ET.indent(project)

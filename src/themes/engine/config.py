@@ -40,7 +40,7 @@ def load_config(spec: str | Path | None = None) -> PipelineConfig:
         if "stages" in raw:
             raise ThemesError(f"{path}: give either 'stages' or 'extends' (with 'override'), not both")
         base = load_config(_find(str(raw["extends"]), path.parent))
-        stages = _override(base.stages, raw.get("override") or {}, path)
+        stages = override(base.stages, raw.get("override") or {}, path)
         seed = int(raw.get("seed", base.seed))
     else:
         stages = _stages(raw.get("stages", []), path)
@@ -74,7 +74,8 @@ def _stages(entries: list, path: Path) -> list[tuple[str, dict[str, Any]]]:
     return stages
 
 
-def _override(stages: list[tuple[str, dict[str, Any]]], changes: dict, path: Path) -> list[tuple[str, dict[str, Any]]]:
+def override(stages: list[tuple[str, dict[str, Any]]], changes: dict,
+             path: Path | str) -> list[tuple[str, dict[str, Any]]]:
     """The base's stages, in its order, with ``changes`` (stage -> settings) laid over their settings."""
     names = [name for name, _ in stages]
     unknown = sorted(set(changes) - set(names))

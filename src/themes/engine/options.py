@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import ThemesError
-from .config import PipelineConfig
+from .config import PipelineConfig, override
 
 # option -> the (stage, setting) pairs it sets when given
 STAGE_SETTINGS: dict[str, list[tuple[str, str]]] = {
@@ -70,18 +70,17 @@ class RunOptions:
 
 
 def configure(config: PipelineConfig, options: RunOptions) -> PipelineConfig:
-    """``config`` with the options given laid over its stages' settings, and ``options.seed`` set
-    (the pipeline's seed when none was given)."""
-    stages = []
-    for name, params in config.stages:
-        params = dict(params)
-        for option, targets in STAGE_SETTINGS.items():
-            value = getattr(options, option)
-            for stage, setting in targets:
-                if value is None or stage != name or (setting == "tone" and "tone" in params and not params["tone"]):
-                    continue
-                params[setting] = value
-        stages.append((name, params))
+    """``config`` with the options given laid over its stages' settings by the same ``override`` a
+    pipeline YAML uses, and ``options.seed`` set (the pipeline's seed when none was given)."""
+    present = dict(config.stages)
+    changes: dict[str, dict[str, Any]] = {}
+    for option, targets in STAGE_SETTINGS.items():
+        value = getattr(options, option)
+        for stage, setting in targets:
+            off = setting == "tone" and "tone" in present.get(stage, {}) and not present[stage]["tone"]
+            if value is not None and stage in present and not off:
+                changes.setdefault(stage, {})[setting] = value
     if options.seed is None:
         options.seed = config.seed
-    return PipelineConfig(name=config.name, stages=stages, seed=options.seed, source=config.source)
+    return PipelineConfig(name=config.name, stages=override(config.stages, changes, config.source or config.name),
+                          seed=options.seed, source=config.source)

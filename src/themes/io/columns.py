@@ -45,11 +45,12 @@ class ColumnRoles:
     id: str | None = None
     language: str | None = None
     segments: list[str] = field(default_factory=list)
+    gold: str | None = None  # human codes, compared with the machine's (themes code --gold); never guessed
     guessed: dict[str, str] = field(default_factory=dict)  # role -> column, for what we guessed
 
     def describe(self) -> str:
         parts = [f"text={'+'.join(self.text)}"]
-        for role in ("score", "date", "id", "language"):
+        for role in ("score", "date", "id", "language", "gold"):
             if getattr(self, role):
                 parts.append(f"{role}={getattr(self, role)}")
         if self.segments:
@@ -67,7 +68,8 @@ def _find(columns: list[str], role: str) -> str | None:
 
 def resolve_roles(columns: list[str], source: str, *, text: list[str] | None = None,
                   score: str | None = None, date: str | None = None, id: str | None = None,
-                  language: str | None = None, segments: list[str] | None = None) -> ColumnRoles:
+                  language: str | None = None, segments: list[str] | None = None,
+                  gold: str | None = None) -> ColumnRoles:
     """Map roles to this file's columns: given names must exist; missing ones are guessed."""
     columns = [c for c in columns if c != ROW]
     roles = ColumnRoles()
@@ -97,10 +99,12 @@ def resolve_roles(columns: list[str], source: str, *, text: list[str] | None = N
             if guess is not None and guess not in roles.text:
                 setattr(roles, role, guess)
                 roles.guessed[role] = guess
+    if gold:
+        roles.gold = need(gold, "gold")
     if segments:
         roles.segments = [need(s, "segment") for s in segments]
     else:
-        taken = set(roles.text) | {roles.score, roles.date, roles.id, roles.language}
+        taken = set(roles.text) | {roles.score, roles.date, roles.id, roles.language, roles.gold}
         roles.segments = [c for c in columns
                           if _norm(c) in HEADER_NAMES["segments"] and c not in taken]
         if roles.segments:

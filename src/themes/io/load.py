@@ -65,6 +65,8 @@ def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.Dat
             if roles.language else ""
         for seg in roles.segments:
             part[seg] = frame[seg].astype(str).str.strip().to_numpy()
+        if roles.gold:
+            part["gold"] = frame[roles.gold].astype(str).str.strip().to_numpy()
         parts.append(part)
     return pd.concat(parts, ignore_index=True), rejects, n_read
 
@@ -72,7 +74,7 @@ def _one_table(table: RawTable, source: str, roles: ColumnRoles) -> tuple[pd.Dat
 def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | None = None,
                 score: str | None = None, date: str | None = None, id: str | None = None,
                 language: str | None = None, segments: list[str] | None = None,
-                scale: str | None = None,
+                scale: str | None = None, gold: str | None = None,
                 read_many: Callable[[list[Path]], list[RawTable]] | None = None) -> LoadedInput:
     """Read every export (or take a DataFrame), map columns per source, validate rows.
     A folder stands for the export files in it. ``read_many`` reads a list of files (the dask
@@ -98,7 +100,7 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
         file_segments = None
     for table, source in tables:
         roles = resolve_roles(list(table.frame.columns), source, text=text, score=score, date=date,
-                              id=id, language=language, segments=file_segments)
+                              id=id, language=language, segments=file_segments, gold=gold)
         roles_by_source[source] = roles
         if roles.guessed:
             log.info(f"{source}: columns {roles.describe()} (guessed: {', '.join(sorted(roles.guessed))})")
@@ -112,7 +114,7 @@ def load_inputs(paths: list[str | Path] | pd.DataFrame, *, text: list[str] | Non
     segment_columns = list(dict.fromkeys(s for r in roles_by_source.values() for s in r.segments))
     if want_source:
         segment_columns.append("source")
-    for seg in segment_columns:
+    for seg in segment_columns + (["gold"] if gold else []):
         if seg != "source":
             comments[seg] = comments[seg].fillna("") if seg in comments else ""
     score_columns = list(dict.fromkeys(r.score for r in roles_by_source.values() if r.score))

@@ -34,14 +34,16 @@ def is_saved_model(folder: str | Path) -> bool:
 
 def save_model(folder: str | Path, model: Any, themes: pd.DataFrame, embedding: dict | None) -> Path:
     """``model`` (its own plain files: ``model.save``), the run's labels and keywords per theme,
-    the embedding space, and the editable codeframe."""
+    the embedding space, and (a theme model's) the editable codeframe; a coding keeps its
+    codebook.yaml instead (written by its ``save``)."""
     folder = Path(model.save(folder))
     labels = {row.theme_id: {"label": row.label, "keywords": row.keywords} for row in themes.itertuples()}
     (folder / "labels.json").write_text(json.dumps(labels, ensure_ascii=False, indent=1), encoding="utf-8")
     if embedding:  # which vectors its centroids live among: applied on others it would mislead
         (folder / "embedding.json").write_text(json.dumps(
             {k: embedding[k] for k in ("model", "space") if k in embedding}, indent=1), encoding="utf-8")
-    write_codeframe(folder, themes)
+    if is_theme_model(folder):
+        write_codeframe(folder, themes)
     return folder
 
 

@@ -25,4 +25,4 @@ class Clean(Stage):
         state.cleaner = partial(clean_text, **self.settings)
 
     def run(self, state: State) -> None:
-        state.cleaner = partial(clean_text, **self.settings)
+        self.prepare(state)  # the same, for a caller that runs the stage on its own

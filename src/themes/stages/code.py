@@ -13,6 +13,8 @@ With a human-coded sample (options.coded: comment id -> code ids) the model lear
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from ..analysis.theme_model import OTHER
@@ -41,8 +43,6 @@ class CodedThemes:
         return code.name if code else None
 
     def save(self, folder):
-        from pathlib import Path
-
         folder = self.model.save(folder)
         (Path(folder) / "codebook.yaml").write_text(codebook_yaml(self.codebook), encoding="utf-8")
         return folder
@@ -100,9 +100,9 @@ class Code(Stage):
                 (state.comments, state.comment_vectors, "primary_theme", "primary_subtheme", 0.0),
                 (state.mentions, state.mention_vectors, "theme_id", "subtheme_id", self.min_confidence)):
             langs = shared_values(table["language"])
-            proba = model.predict_proba(vectors, langs)
+            proba, fits = model.code(vectors, langs)
             best, confidence = proba.argmax(axis=1), proba.max(axis=1)
-            keep = model.fits(vectors, langs) & (confidence >= least)
+            keep = fits & (confidence >= least)
             leaf = np.asarray(leaves, dtype=object)[best]
             top = np.asarray([codebook.top(c) for c in leaves], dtype=object)[best]
             table[theme_col] = np.where(keep, top, OTHER)
@@ -119,8 +119,8 @@ class Code(Stage):
             "rule": "a multinomial logistic regression on the embeddings, taught by the rows nearest each "
                     f"code's anchor by the widest margin ({self.params['self_train_share']:.0%} of each code's)"
                     + (" and the human-coded sample" if model.n_taught_["coded_by_hand"] else "")
-                    + "; a row below Q1 - 1.5 IQR of the fitted rows' best anchor similarity is uncoded, and a "
-                      f"clause is coded when its code is at least {self.min_confidence:.0%} likely"}
+                    + f"; a row below Q1 - {model.fence} x IQR of the fitted rows' best anchor similarity is "
+                      f"uncoded, and a clause is coded when its code is at least {self.min_confidence:.0%} likely"}
 
     @staticmethod
     def _coded_sample(state: State, codebook: Codebook, leaves: list[str]) -> np.ndarray | None:
