@@ -55,6 +55,19 @@ def test_split_clauses(text, clauses):
     assert split_clauses(text) == clauses
 
 
+@pytest.mark.parametrize("text, language, clauses", [
+    ("Thanks! My flight was cancelled and nobody called.", "en",
+     ["Thanks! My flight was cancelled and nobody called."]),
+    ("Спасибо! Доставка опоздала на три дня.", "ru", ["Спасибо! Доставка опоздала на три дня."]),
+    ("Paldies! Kurjers kavējās trīs dienas.", "lv", ["Paldies! Kurjers kavējās trīs dienas."]),
+    ("My bag is lost. Help!", "en", ["My bag is lost. Help!"]),
+    ("Nice, but pricey.", "en", ["Nice", "but pricey."]),  # each side of a contrast has its own tone
+    ("The food was great. The service was slow.", "en", ["The food was great.", "The service was slow."]),
+])
+def test_split_joins_sentences_that_name_no_topic(text, language, clauses):
+    assert split_clauses(text, min_words=2, language=language) == clauses
+
+
 def test_shared_values_are_the_column_with_one_object_per_distinct_value():
     import pandas as pd
 

@@ -7,6 +7,7 @@ from array import array
 import numpy as np
 import pandas as pd
 
+from ..engine.blocks import shared_values
 from ..text.split import split_clauses
 from .base import Stage, State, register
 
@@ -18,20 +19,22 @@ class Split(Stage):
     writes = ("mentions.comment", "mentions.id", "mentions.order", "mentions.span", "mentions.language")
     per_row = True
 
-    def __init__(self, min_letters: int = 3, max_clauses: int = 8):
+    def __init__(self, min_letters: int = 3, max_clauses: int = 8, min_words: int = 2):
         self.min_letters = min_letters
         self.max_clauses = max_clauses
+        self.min_words = min_words
 
     def run(self, state: State) -> None:
         c = state.comments
-        # a block of comments at a time, each block's clauses a string column at once: as one
-        # Python list of three million clauses (and the object arrays made from it) the stage
-        # peaked 1.5 GB above its start at a million comments
+        # a block of comments at a time, each block's clauses a string column at once: one Python
+        # list of every clause (and the object arrays made from it) was this stage's peak
         of, order, spans = [], [], []
+        languages = shared_values(c["language"])
         for start, texts in state.clean_texts().blocks():
             comment, position, clauses = array("q"), array("q"), []
-            for idx, text in enumerate(texts, start=start):
-                found = split_clauses(text, min_letters=self.min_letters, max_clauses=self.max_clauses) or [text]
+            for idx, (text, language) in enumerate(zip(texts, languages[start:start + len(texts)]), start=start):
+                found = split_clauses(text, min_letters=self.min_letters, max_clauses=self.max_clauses,
+                                      min_words=self.min_words, language=language) or [text]
                 clauses.extend(found)
                 comment.extend([idx] * len(found))
                 position.extend(range(len(found)))

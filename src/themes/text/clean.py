@@ -16,7 +16,7 @@ _NEWLINES = re.compile(r"\s*\n\s*")
 _LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 
 # what each rule needs to find anything, checked before it runs: most comments have no markup,
-# URL or handle, and cleaning runs over a million comments' text in more than one stage
+# URL or handle, and cleaning runs over every comment's text in more than one stage
 _MARKDOWN_HINT = re.compile(r"[*_`#\[]|(?:^|\n)\s*[-+]\s")
 _URL_HINT = re.compile(r"://|w\.", re.IGNORECASE)
 

@@ -43,7 +43,7 @@ def _probabilities(texts: TextColumns, backend: str, languages: tuple[str, ...],
                    min_letters: int) -> tuple[np.ndarray, np.ndarray]:
     """Per text, the backend's probabilities over ``languages`` (a row of the matrix, columns in
     that order; all zero: too few letters) and its letter count. A matrix, not a dict per text:
-    at a million comments the dicts alone held ~0.6 GB."""
+    a dict per text was most of this stage's memory on large exports (benchmarks/scale.py)."""
     probs = np.zeros((len(texts), len(languages)))
     letters = np.zeros(len(texts), np.int64)
     column = {lang: j for j, lang in enumerate(languages)}

@@ -81,6 +81,15 @@ def lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=lang).lower()
 
 
+def content_word_count(text: str, language: str) -> int:
+    """Words of ``text`` that could name a topic: three letters or more, not stop words (no
+    lemmas: the split stage asks this of every clause, and a lemma never turns a stop word into
+    a content word's count here)."""
+    stops = stop_words(language) if language != "unknown" else stop_words("en")
+    tokens = _TOKEN.findall(PLACEHOLDER_RE.sub(" ", text))
+    return sum(len(token) >= 3 and token.lower() not in stops for token in tokens)
+
+
 def content_terms(text: str, language: str) -> list[tuple[str, str]]:
     """(key, shown form) of each word in ``text`` that can name a theme: no stop words,
     masked personal data or numbers. Keys merge inflections; the shown form is readable."""

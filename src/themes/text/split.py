@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .clean import letter_count
+from .lemmas import content_word_count
 
 # sentence ends, and contrastive conjunctions that start a new point, in en / ru / lv
 _SENTENCE = re.compile(r"(?<=[.!?…。])\s+|\n+|(?<=[!?])(?=[^\s!?])|\s*;\s*")
@@ -16,18 +17,31 @@ _CONTRAST = re.compile(r",?\s+(?=" + _CONNECTIVES + r"\b\s+\w)", re.IGNORECASE)
 _LEADING_CONNECTIVE = re.compile(r"^" + _CONNECTIVES + r"\b[\s,]+(?=\w)", re.IGNORECASE)
 
 
-def split_clauses(text: str, *, min_letters: int = 3, max_clauses: int = 8) -> list[str]:
-    """Clauses of ``text`` in order; fragments too short to carry a theme join their neighbour."""
+def split_clauses(text: str, *, min_letters: int = 3, max_clauses: int = 8, min_words: int = 0,
+                  language: str = "unknown") -> list[str]:
+    """Clauses of ``text`` in order; fragments too short to carry a theme join their neighbour:
+    fewer than ``min_letters`` letters, or a sentence of fewer than ``min_words`` content words
+    (stop words of ``language`` left out). "Thanks!", "Help." or "#fail" beside a complaint name
+    no topic of their own: as mentions they gather in a theme of no topic that half the comments
+    mention. The two sides of a contrast ("Nice, but pricey") stay apart however short: each
+    has its own tone."""
+    def small(clause: str, contrasted: bool) -> bool:
+        return letter_count(clause) < min_letters or (
+            not contrasted and min_words > 0 and content_word_count(clause, language) < min_words)
+
     clauses: list[str] = []
+    previous_small = False
     for sentence in _SENTENCE.split(text):
-        for clause in _CONTRAST.split(sentence):
-            clause = clause.strip(" ,-–—")
-            if not clause:
-                continue
-            if clauses and (letter_count(clause) < min_letters or letter_count(clauses[-1]) < min_letters):
+        parts = [part.strip(" ,-–—") for part in _CONTRAST.split(sentence)]
+        parts = [part for part in parts if part]
+        for clause in parts:
+            this_small = small(clause, len(parts) > 1)
+            if clauses and (this_small or previous_small):
                 clauses[-1] = f"{clauses[-1]} {clause}"
+                previous_small = small(clauses[-1], False)
             else:
                 clauses.append(clause)
+                previous_small = this_small
     if not clauses:
         return [text.strip()] if text.strip() else []
     if len(clauses) > max_clauses:  # very long comments: keep the count bounded, lose no text
