@@ -258,7 +258,7 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
         loaded = load_inputs(data, text=texts, score=score, date=date, id=id, language=lang,
                              segments=carried or None, scale=scale, gold=gold,
                              read_many=read_many)
-        release_free_memory()  # parsing's garbage: ~2.4 GB resident per million comments otherwise
+        release_free_memory()  # parsing's garbage would otherwise stay resident (engine.memory)
         for note in loaded.notes:
             log.info(note)
         if loaded.has_scores:
@@ -293,8 +293,8 @@ def analyze(data: str | Path | list[str | Path] | pd.DataFrame, *, text: str | l
 
     if mask:
         # masked in the pipeline's own tables; the texts masking leaves alone keep their memory
-        # (map_strings), so the unmasked and masked columns are not two copies: at a million
-        # comments those two copies of the texts and clauses were the run's peak
+        # (map_strings), so the unmasked and masked columns are not two copies: two copies of
+        # the texts and clauses were once the run's peak
         state.comments = state.comments.assign(text=map_strings(state.comments["text"], mask_pii))
         state.mentions = state.mentions.assign(span=map_strings(state.mentions["span"], mask_pii))
     c = state.comments

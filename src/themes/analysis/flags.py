@@ -76,7 +76,7 @@ class FlagRules:
 
     def frame(self, texts: Sequence[str] | pd.Series) -> pd.DataFrame:
         """One boolean column per flag, one row per text (filled into one array: a dict per text
-        held until the end cost ~0.7 GB for three million clauses; a string column is read a
+        held until the end grew with the export; a string column is read a
         block of rows at a time, not made a Python string per clause at once)."""
         out = np.zeros((len(texts), len(FLAGS)), bool)
         for start, block in TextColumns.of(texts).blocks():
@@ -93,9 +93,9 @@ class FlagHead:
     weights: np.ndarray  # (d, len(FLAGS))
     bias: np.ndarray  # (len(FLAGS),)
     info: dict
-    # Precision first: trained class-balanced on ~450 clauses, the head gives plain complaints
-    # P ~ 0.5-0.75 (on the bundled sample it flagged "prices are too high" as disappointment at
-    # 0.5); a flag that fires on every complaint tells a CX team nothing.
+    # Precision first: trained class-balanced on a few hundred clauses, the head gives plain
+    # complaints middling probabilities (it flagged "prices are too high" as disappointment); a
+    # flag that fires on every complaint tells a CX team nothing.
     threshold: float = 0.8
 
     def predict(self, X: np.ndarray) -> np.ndarray:

@@ -46,8 +46,8 @@ class ImpactResult:
 def _cells(values: np.ndarray, member: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The distinct (value, theme set) rows of the scored comments, sorted by value then by the
     theme indicators, and how many comments each holds. Each row is packed into a few bytes (the
-    value's rank, big-endian, then the indicators as bits) before sorting: as float rows, a
-    million comments with 36 sub-themes took ~0.9 GB to sort. Byte order is the float rows'
+    value's rank, big-endian, then the indicators as bits) before sorting: as float rows, the
+    sort held a float per comment and theme. Byte order is the float rows'
     order, so the cells, and the bootstrap draws over them, are the same."""
     keep = ~np.isnan(values)
     levels, rank = np.unique(values[keep], return_inverse=True)
@@ -84,17 +84,17 @@ def _loo(weights: np.ndarray, value: np.ndarray, member: np.ndarray, factor: flo
     return impact, with_, without
 
 
-# bootstrap draws held at once: a (draws x cells) matrix of at most this many entries (8 MB as
-# float64; each block's statistic makes a few such). Cells grow with N: a million comments on 28
-# sub-themes made 129,000 cells, and 50 draws at a time (the earlier fixed block) 0.2 GB.
+# bootstrap draws held at once: a (draws x cells) matrix of at most this many entries (each
+# block's statistic makes a few such). Cells grow with N, so a fixed number of draws at a time
+# would grow with the export too.
 DRAW_CELLS_PER_BLOCK = 1_000_000
 
 
 def resample_cells(values: np.ndarray, member: np.ndarray, n_boot: int, seed: int):
     """The scored comments as cells, and the bootstrap draws of the cell counts as an iterator of
     blocks of draws (DRAW_CELLS_PER_BLOCK entries at most; one draw at least); None if no scores.
-    (All 1,000 draws at once took 2 GB at 100,000 comments; the blocks are the same draws, the
-    generator's stream read row by row, whatever their size.)"""
+    (All draws at once grew with the export; the blocks are the same draws, the generator's
+    stream read row by row, whatever their size.)"""
     value, cell_member, counts = _cells(np.asarray(values, float), member.astype(bool))
     if counts.size == 0:
         return None

@@ -33,7 +33,7 @@ class ThemeLabel:
 @dataclass
 class SpanTerms:
     """The content words of many spans as integer arrays, not a Python list per span: a list of
-    (key, form) tuples and a set per span held ~4 GB for three million clauses.
+    (key, form) tuples and a set per span was the label stage's largest cost in memory.
 
     A *pair* is one (key, shown form), numbered in order of first appearance; span i's words are
     ``pairs[offsets[i]:offsets[i + 1]]`` in reading order."""
@@ -57,7 +57,7 @@ class SpanTerms:
     def doc_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """(span, key id) once per key a span uses: the spans' key sets, as two int32 arrays in
         span order. Built a block of spans at a time: done at once, the int64 codes and their sort
-        held ~1.2 GB for three million clauses."""
+        grew with the export."""
         n_keys = max(len(self.keys), 1)
         docs, keys = [np.zeros(0, np.int32)], [np.zeros(0, np.int32)]
         for block in row_blocks(len(self), DOC_BLOCK):

@@ -45,9 +45,8 @@ def _logits(member: list[Layer], X: np.ndarray) -> np.ndarray:
 
 def float32_without_subnormals(a: np.ndarray) -> np.ndarray:
     """A float32 copy with subnormal values (|x| < 1.2e-38) set to zero. They add nothing to a
-    sum, but a matrix product that meets them runs ~30x slower on x86 CPUs, and weight decay
-    leaves the weights of dead ReLU units there: the head shipped before this scored 25,000 rows
-    in 3.3 s instead of 0.2 s."""
+    sum, but a matrix product that meets them runs many times slower on x86 CPUs, and weight
+    decay leaves the weights of dead ReLU units there."""
     out = np.array(a, dtype=np.float32)
     out[np.abs(out) < np.finfo(np.float32).tiny] = 0.0
     return out
@@ -152,7 +151,7 @@ class SentimentHead:
                               f"'{self.info.get('embedding_model', '?')}', got {X.shape[1]}-d: retrain it "
                               "with `themes train-sentiment` for this model")
         columns = self._text_columns(X, texts)
-        # in row blocks: the hidden activations of a million rows would be 0.5 GB per member; each
+        # in row blocks: the hidden activations of all rows at once grow with the export; each
         # block is read once (as float32, from float16 or shared rows too) for all the members
         per_member: list[list[np.ndarray]] = [[] for _ in self.members]
         for b in row_blocks(len(X)):
@@ -173,8 +172,8 @@ class SentimentHead:
 
     def score(self, X: np.ndarray, *, texts: list[str] | pd.Series | TextColumns | None = None,
               shift: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(score in -1..1, label) per row, a block of rows at a time: at three million mentions
-        the members' logits and probabilities for all rows at once held ~0.8 GB."""
+        """(score in -1..1, label) per row, a block of rows at a time: the members' logits and
+        probabilities for all rows at once grow with the export."""
         columns = self._text_columns(X, texts)
         scores, labels = [], []
         for b in row_blocks(len(X)):

@@ -9,13 +9,13 @@ How it works, and why:
    language's mean removes both offsets, so a complaint clusters with its translations.
 2. Ward clustering of a seeded sample (at most ``sample_size`` rows; below that, all rows, so
    no seed enters at all), on the sample's top ``reduce_dims`` principal components (Ward's
-   cost is the pairwise distances: 128 of 384 dimensions run 3x faster at the same NMI on
-   the benchmark sets), cut at every k in
+   cost is the pairwise distances: fewer dimensions run faster, at the same NMI on the
+   benchmark sets), cut at every k in
    [min_themes, max_themes]. Unless ``n_themes`` is set, k is the largest cut whose smallest
    theme still holds ``min_theme_share`` of the rows and at least ``min_theme_size`` rows: as
    fine as the data allows without slivers (a handful of comments is not a top-level theme).
-   Silhouette cannot choose here: on real feedback it is flat (0.002-0.008 for every k on the
-   airline tweets, see benchmarks/). Ward needs no seed and leaves no outliers.
+   Silhouette cannot choose here: on real feedback it is flat for every k (the airline tweets,
+   benchmarks/airline_themes.py). Ward needs no seed and leaves no outliers.
 3. Spherical k-means refinement of the Ward centroids on the sample, then every row is
    assigned to its nearest centroid (so millions of rows cost one matrix product).
 4. Sub-themes: Ward once more inside each theme (on the theme's sample rows), k in
@@ -25,10 +25,10 @@ How it works, and why:
 5. "Other": a row whose best similarity is an outlier among the fitted rows' (below Tukey's
    lower fence, Q1 - other_fence x IQR) fits no theme and is reported as ``other`` instead of
    being forced into the nearest theme; ``cap_other`` lowers that floor so that at most a
-   given share of other rows (the clauses) land there. On real feedback this is 0-1% of the
-   comments. (A fixed share, e.g. the worst-fitting 5%, would empty 5% of every data set into
-   "other", clean or not: on the parallel en/ru/lv test sentences it split 10% of the
-   translation triples, benchmarks/themes_vs_bertopic.py.) ``fit_floor_`` (what the worst
+   given share of other rows (the clauses) land there. On real feedback this is a sliver of the
+   comments. (A fixed share, e.g. the worst-fitting 5%, would empty that much of every data set
+   into "other", clean or not: on the parallel en/ru/lv test sentences it split translation
+   triples, benchmarks/themes_vs_bertopic.py.) ``fit_floor_`` (what the worst
    5% of the fitted rows reach) is looser: in a new export, comments below it are the
    material for candidate new themes.
 6. Topics, not tone (``tone``: each row's sentiment score, given to ``fit``). Sentence embeddings
@@ -109,7 +109,7 @@ def language_means(X: np.ndarray | SharedRows, languages: np.ndarray | None,
 def ward_cuts(Zs: np.ndarray, k_range: list[int]) -> tuple[dict[int, np.ndarray], np.ndarray]:
     """Labels of the Ward tree cut at each k, and the tree's merge heights (ascending).
     fastcluster's vector Ward needs O(n x d) memory where scipy's needs the n^2/2 distance
-    matrix (3.2 GB at 20,000 rows; 0.4 GB this way, same tree, ~2x the time)."""
+    matrix, quadratic in the rows (the same tree, in about twice the time)."""
     import fastcluster
     from scipy.cluster.hierarchy import fcluster
 
@@ -269,7 +269,7 @@ class ThemeModel(BaseEstimator):
                  subthemes: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per row: index of and similarity to the nearest of ``centroids`` and (``subthemes``)
         the nearest sub-theme of that theme, in row blocks so that memory is bounded by the
-        block, not the export (a centred copy of a million 384-d rows alone is 1.5 GB)."""
+        block, not the export (a centred copy of every row would be as large as the vectors)."""
         row, best = np.empty(len(X), np.int64), np.empty(len(X), np.float32)
         pick = np.zeros(len(X), np.int64)
         for block in row_blocks(len(X)):

@@ -15,8 +15,8 @@ from .model import ModelSpec, load_model, model_environment
 from .rows import STORES, DiskTable, SharedRows
 
 # two independent 64-bit SipHashes of a text (pandas' hash_array, two keys): texts are matched
-# by the pair, so no table of the texts is needed to find the repeats; a false match of two of
-# ten million texts has a chance of ~1e-25
+# by the pair, so no table of the texts is needed to find the repeats; two different texts
+# match only if both 64-bit hashes collide
 _HASH_KEYS = ("themes-dedup-k01", "themes-dedup-k02")
 
 
@@ -33,8 +33,8 @@ def distinct_rows(texts: TextColumns) -> tuple[np.ndarray, np.ndarray, np.ndarra
             hashes[start:start + len(block), j] = pd.util.hash_array(values, hash_key=key, categorize=False)
         lengths[start:start + len(block)] = [len(t) for t in block]
     # rows sorted by hash pair (lexsort is stable: a repeat's first row leads its run), runs
-    # numbered; a column of hashes at a time, the positions as int32 where they fit: at four
-    # million texts every per-row array counts
+    # numbered; a column of hashes at a time, the positions as int32 where they fit: on large
+    # exports every per-row array counts
     index = np.int32 if n < 2 ** 31 else np.int64
     order = np.lexsort((hashes[:, 1], hashes[:, 0])).astype(index)
     starts = np.ones(n, bool)

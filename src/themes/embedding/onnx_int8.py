@@ -2,10 +2,10 @@
 
 Built once, at first use, from the converted e5 folder (never downloaded): the BertModel is
 exported to ONNX and its matrix multiplications quantised to int8 (dynamic quantisation:
-weights int8, activations quantised on the fly). On 2 CPU cores it embeds ~2.4x as many texts
-per second as the PyTorch model, with cosine >= 0.97 to its embeddings, so e5's cross-lingual
-alignment and sentiment heads carry over. Its costs are in the README; for far larger exports
-the scale tier (embedding/static.py) trades quality for ~50x the speed.
+weights int8, activations quantised on the fly). It embeds more texts per second than the
+PyTorch model, with embeddings close enough to them that e5's cross-lingual alignment and
+sentiment heads carry over (its speed and quality: benchmarks/README.md); for far larger exports
+the scale tier (embedding/static.py) trades more quality for far more speed.
 """
 
 from __future__ import annotations

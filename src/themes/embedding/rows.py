@@ -1,7 +1,7 @@
 """Embeddings of rows that share texts, each distinct vector stored once.
 
 A one-clause comment is its own mention, and exports repeat texts ("ok", "thanks", a template):
-at a million comments the expanded (rows x 384) matrix was the largest thing in memory. A
+on large exports the expanded (rows x dim) matrix was the largest thing in memory. A
 ``SharedRows`` keeps the distinct vectors in ``table`` and, per row, the ``index`` of its vector.
 It reads like the expanded matrix where the pipeline reads vectors: ``len``, ``shape``, ``dtype``,
 and rows by slice, index array or mask (``rows[block]`` gives that block as a plain array). Every
@@ -26,8 +26,8 @@ STORES = ("memory", "disk")  # where embed_rows keeps the distinct vectors
 class DiskTable:
     """A (rows x width) matrix in an unnamed temporary file, read and written by row.
 
-    Not ``np.memmap``: on this kernel a page fault maps the whole large folio around it (measured:
-    ~1.6 MB of resident memory per scattered row read), so a memory-mapped table read in random
+    Not ``np.memmap``: a page fault can map the whole large folio around it (far more than the
+    row asked for, on the kernels measured), so a memory-mapped table read in random
     order ends up resident anyway. ``pread`` of the rows a block needs (consecutive ones in one
     call) goes through the page cache, which the kernel can reclaim, and keeps the process's own
     memory to the block it asked for. The file is unlinked at creation: it goes away with the

@@ -1,13 +1,13 @@
 """The scale tier: a static embedding model distilled from multilingual-e5-small.
 
-A transformer on 2 CPU cores embeds ~100-200 texts per second; a million comments (2.5 million
-texts with their clauses) would take hours. A static model is a vocabulary lookup instead: a
-text's vector is the weighted mean of its tokens' vectors, tens of thousands of texts per second.
+A transformer on a few CPU cores embeds a few hundred texts per second at best: a million comments
+and their clauses would take hours (benchmarks/embedding_floor.py). A static model is a vocabulary
+lookup instead: a text's vector is the weighted mean of its tokens' vectors, far faster.
 
 Built once, at first use, from the converted e5 folder (never downloaded), model2vec-style:
 
 1. every token of e5's vocabulary (250,002 XLM-R unigram pieces) is run through e5 on its own
-   (``<s> token </s>``, mean-pooled): its vector in e5's space (~2 min on 2 cores);
+   (``<s> token </s>``, mean-pooled): its vector in e5's space (minutes, once);
 2. each vector is weighted by a / (a + p), p the token's unigram probability from the
    tokenizer (SIF weighting: frequent pieces such as "▁", "s", "," count for little);
 3. the mean of a text's token vectors is mapped by a small affine map, shipped in

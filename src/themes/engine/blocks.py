@@ -33,9 +33,8 @@ def ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 def shared_values(column: pd.Series) -> np.ndarray:
     """``column`` as an object array in which equal values are one Python object. ``to_numpy`` of a
-    string column makes a Python string per row (~170 MB for three million mentions' language
-    codes); a column of few distinct values (languages, theme ids, NPS groups) then costs a
-    pointer per row."""
+    string column makes a Python string per row; a column of few distinct values (languages,
+    theme ids, NPS groups) then costs a pointer per row."""
     codes, values = pd.factorize(column, use_na_sentinel=False)
     return np.asarray(values, dtype=object)[codes]
 
@@ -43,11 +42,11 @@ def shared_values(column: pd.Series) -> np.ndarray:
 def map_strings(column: pd.Series, fn: Callable[[str], str], size: int = BLOCK_ROWS,
                 min_shared: int = MIN_SHARED_ROWS) -> pd.Series:
     """``fn`` of every string of ``column`` as a string column on the same index, made a block
-    at a time (mapped whole, three million clauses were a Python string each). The rows ``fn``
+    at a time (mapped whole, every clause was a Python string at once). The rows ``fn``
     leaves as they are keep sharing ``column``'s memory: only runs of changed rows, with gaps of
     fewer than ``min_shared`` unchanged rows between them, are copied. Masking changes one text in
     hundreds, so the masked column costs next to nothing beside the unmasked one (a copy of every
-    text was the peak of a million-comment run)."""
+    text was the peak of a large run)."""
     column = column.astype("str")  # no copy when it is one already
     arrow = pa.chunked_array(column)  # the column's own Arrow buffers (no copy)
     pieces: list[pa.Array] = []
@@ -86,7 +85,7 @@ def take_column(column: pd.Series, rows: np.ndarray) -> pd.Series:
     """``column.iloc[rows]`` for positions ``rows``. An Arrow string column in many chunks (the
     clauses, made a block of comments at a time) is taken from a chunk at a time: Arrow's take of
     a chunked string column first copies every chunk into one, the whole column for each batch of
-    rows (+236 MB at the embed stage's peak, and ~0.2 s a batch, for a million comments' clauses)."""
+    rows."""
     arrow = pa.chunked_array(column) if isinstance(column.dtype, pd.StringDtype) \
         and column.dtype.storage == "pyarrow" else None  # no copy: the column's own buffers
     if arrow is None or arrow.num_chunks < 2:

@@ -10,7 +10,7 @@ Where each stage runs:
       exactly as the local engine fits it, on the same seeded sample) and the table-wide stages
       label and impact (on the tables, without vectors).
 Mention vectors never leave the workers; the driver holds the tables and the comment vectors
-(384 float32 per comment: 1.5 GB per million comments).
+(one vector per comment).
 
 Partitions are contiguous slices of the loaded comments, so the result is the same as the local
 engine's for the same input, config and seed (tests/test_dask_engine.py); embeddings computed in

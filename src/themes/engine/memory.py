@@ -1,10 +1,10 @@
 """Give freed memory back to the operating system between stages.
 
 A run builds and drops millions of small objects (parsed cells, clause strings, per-row lists)
-and large Arrow buffers. Freed, they stay in the allocators' pools: reading a million comments
-left ~2.4 GB resident beyond the tables themselves (measured with benchmarks/scale.py). Arrow
-is pointed at the system allocator (its default, mimalloc, keeps freed pages) and glibc's
-``malloc_trim`` hands free heap pages back after each stage (~milliseconds).
+and large Arrow buffers. Freed, they stay in the allocators' pools: reading a large export left
+more resident than the tables themselves hold (benchmarks/scale.py). Arrow is pointed at the
+system allocator (its default, mimalloc, keeps freed pages) and glibc's ``malloc_trim`` hands
+free heap pages back after each stage (cheap).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def _libc():
 @lru_cache(maxsize=1)
 def configure_process() -> None:
     """What a `themes` process sets once, at its entry point (the CLI calls this; a Python caller
-    embedding millions of comments may too): passive OpenMP waiting, before torch loads (spinning
+    embedding large exports may too): passive OpenMP waiting, before torch loads (spinning
     idle threads halve throughput when another process is busy on the same cores), and pyarrow
     allocating through the system allocator (its own pools keep what the reader freed)."""
     import os

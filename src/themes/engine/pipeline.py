@@ -16,7 +16,7 @@ def run_pipeline(state: State, config: PipelineConfig) -> State:
     timings = state.summary.setdefault("timings_s", {})
     bar = state.progress(total=len(stages), desc="stages", unit="stage") if state.progress else None
     on_stage = state.options.on_stage  # a service's job reports progress through this
-    # the vectors (1.5 GB per million texts) are let go once the last stage that reads them is
+    # the vectors (the run's largest object) are let go once the last stage that reads them is
     # done: labels, impact and writing the outputs need only the tables
     last_reader = max((i for i, stage in enumerate(stages) if stage.reads_vectors), default=None)
     for i, stage in enumerate(stages):

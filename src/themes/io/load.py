@@ -141,7 +141,7 @@ def _duplicates(comments: pd.DataFrame) -> tuple[pd.Series, int]:
     Rows sharing an id with different content are kept, their ids made unique (id#2, ...)."""
     reason = pd.Series(None, index=comments.index, dtype=object)
     # compared column by column (pandas factorises each): joining the four into one string per
-    # row took 48 s and 2.5 GB at a million rows
+    # row was far slower and larger (benchmarks/load_export.py)
     content = comments[["id", "text", "score_raw", "date_raw"]].astype(str)
     repeated = content.duplicated(keep="first")
     if repeated.any():

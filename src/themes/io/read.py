@@ -182,8 +182,8 @@ def _has_text(path: Path, encoding: str) -> bool:
 
 
 def _read_delimited(path: Path) -> RawTable:
-    """A Unicode file is parsed by pandas straight from disk (a million comments: 0.5 GB, where
-    decoding the whole file first and parsing that string took 4.3 GB); other encodings are
+    """A Unicode file is parsed by pandas straight from disk (decoding the whole file first and
+    parsing that string took several times the memory: benchmarks/load_export.py); other encodings are
     decoded whole, line by line where the file mixes two (``_read_decoded``)."""
     with path.open("rb") as stream:
         head = stream.read(HEAD_BYTES)
@@ -334,7 +334,7 @@ def read_table(path: str | Path, max_rows: int | None = None) -> RawTable:
             header = pd.read_excel(path, header=None, nrows=1, dtype=str).iloc[0].fillna("").tolist() \
                 if path.stat().st_size else []
             _no_duplicate_columns([str(h).strip() for h in header], path)
-            # a few hundred KB of spreadsheet can hold a million rows: with max_rows, reading stops
+            # a small spreadsheet file can hold a huge number of rows: with max_rows, reading stops
             # one row past it (the caller tells "too many" by the length)
             table = RawTable(path, pd.read_excel(path, dtype=str, keep_default_na=False,
                                                  nrows=None if max_rows is None else max_rows + 1))

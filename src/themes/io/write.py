@@ -31,8 +31,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(frame: pd.DataFrame, path: Path, block_rows: int = WRITE_BLOCK) -> None:
-    """``frame`` as CSV, made spreadsheet-safe a block of rows at a time: made safe whole, a table
-    of three million mentions became a copy with a Python string per cell. Every text is quoted:
+    """``frame`` as CSV, made spreadsheet-safe a block of rows at a time: made safe whole, a large
+    table became a copy with a Python string per cell. Every text is quoted:
     a spreadsheet set to another separator (";" in Latvian and Russian locales) would otherwise
     split "text;=cmd" into a second cell that runs."""
     with open(path, "w", encoding="utf-8", newline="") as out:

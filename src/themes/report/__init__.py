@@ -55,8 +55,8 @@ WORKBOOK_ROWS = 100_000
 def write_workbook(folder: str | Path, max_rows: int = WORKBOOK_ROWS) -> Path:
     """report.xlsx: one sheet per table, bold header, frozen header row, sensible widths.
 
-    Streamed (openpyxl's write-only mode), so memory stays flat at any size: the in-memory
-    workbook cost ~0.4 KB per cell, 14 GB for a million comments. A table longer than
+    Streamed (openpyxl's write-only mode), so memory stays flat at any size: an in-memory
+    workbook holds an object per cell. A table longer than
     ``max_rows`` keeps its first ``max_rows`` rows and says on the row after them that every row
     is in the CSV beside the workbook: a sheet stops at 1,048,576 rows anyway, and a workbook is
     for reading, the CSV files for processing."""

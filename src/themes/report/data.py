@@ -16,8 +16,8 @@ from ..analysis.flags import FLAGS
 from ..errors import ThemesError
 from .page_json import PerComment
 
-# rows of comments.csv read at once: 20,000 rows' cells are ~20 MB of Python strings (100,000 made the
-# page's peak +280 MB at a million comments, 20,000 +190 MB, 10,000 +160 MB at the same speed)
+# rows of comments.csv read at once: their cells are Python strings while read; fewer rows lowered
+# the page's peak memory, more did not make it faster (benchmarks/scale.py)
 CHUNK_ROWS = 20_000
 
 

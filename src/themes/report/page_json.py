@@ -1,8 +1,8 @@
 """The report page's data as JSON, written into the page as it is made.
 
-The page holds one item per comment (its themes, score, sentiment, period, language and segments:
-40 MB of JSON at a million comments). As Python lists and one JSON string, those items took ~0.5 GB
-to render the page. Here each per-comment list stays a NumPy array (``PerComment``) and is written
+The page holds one item per comment (its themes, score, sentiment, period, language and segments).
+As Python lists and one JSON string, those items were the report's largest cost in memory. Here
+each per-comment list stays a NumPy array (``PerComment``) and is written
 a block of items at a time; everything else goes through jinja's own ``tojson`` encoding, so the
 page is byte for byte what ``{{ data | tojson }}`` gives.
 """

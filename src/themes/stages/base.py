@@ -40,7 +40,7 @@ class State:
         """The comments' cleaned texts (the clean stage's cleaner over ``comments.text``; the text
         as it is without one), cleaned as a block of rows is read. Not a column: a second copy of
         every comment's text held from cleaning to scoring was the largest thing beyond the output
-        tables at a million comments, and a pass of the cleaner costs seconds (text.clean)."""
+        tables on large exports, and a pass of the cleaner is cheap (text.clean)."""
         return TextColumns((self.comments["text"], self.cleaner))
 
 

@@ -36,11 +36,11 @@ class Embed(Stage):
         self.batch_size = batch_size
         self.cache = cache
         self.dtype = dtype  # float16 halves the vectors' memory; every reader takes them in float32 blocks
-        # False: the model is let go once the texts are embedded (a batch run of millions needs the
-        # ~0.4 GB of the static model's table back); True keeps it loaded for the next run in the process
+        # False: the model is let go once the texts are embedded (a large batch run needs the memory
+        # of the static model's table back); True keeps it loaded for the next run in the process
         self.keep_model = keep_model
         # disk: the distinct vectors live in a temporary file that every reader takes row blocks
-        # from, so they cost no memory at millions of comments (the scale tier)
+        # from, so they cost no memory however many comments there are (the scale tier)
         self.store = store
 
     def prepare(self, state: State) -> None:
@@ -50,8 +50,8 @@ class Embed(Stage):
         spec = state.embedding
         spans = state.mentions["span"]
         # the clauses' and comments' texts read from their columns a block at a time: as one
-        # column of all the texts (3.9M at a million comments) they held ~0.5 GB, and finding
-        # the repeats among them as many Python strings again
+        # column of all the texts, and the Python strings made to find the repeats among them,
+        # they were the stage's largest cost in memory
         texts = TextColumns((spans, mention_core), *state.clean_texts().parts)
         vectors, stats = embed_rows(texts, spec, batch_size=self.batch_size, use_cache=self.cache,
                                     progress=state.progress, dtype=self.dtype, store=self.store)

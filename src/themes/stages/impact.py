@@ -59,8 +59,8 @@ def _membership(n: int, primary: pd.Series, mention_comment: pd.Series, mention_
     col = {t: i for i, t in enumerate(ids)}
     member = np.zeros((n, len(ids)), dtype=bool)
     for comment, theme in ((mention_comment, mention_theme), (None, primary)):
-        # a block of rows at a time, by the block's few distinct ids: whole, three million
-        # mentions' codes, rows and positions were ~0.2 GB at once
+        # a block of rows at a time, by the block's few distinct ids: the codes, rows and
+        # positions of all mentions at once grow with the export
         for block in row_blocks(len(theme)):
             codes, found = pd.factorize(theme.iloc[block], use_na_sentinel=False)
             rows = np.array([col.get(t, -1) for t in found], np.int64)[codes] if len(found) else codes
@@ -73,7 +73,7 @@ def _membership(n: int, primary: pd.Series, mention_comment: pd.Series, mention_
 def _in_mention_order(primary: pd.Series, m: pd.DataFrame, column: str) -> pd.Series:
     """Per comment, ";"-joined: its primary id first, then the ``column`` ids of its mentions in
     the order mentioned, each once ("" for none left out). One pass over the mentions sorted by
-    comment and clause (a groupby into a list per comment held ~0.6 GB at a million comments),
+    comment and clause (a groupby into a list per comment costs a Python list per comment),
     made a block of comments at a time into a string column, the ids shared objects (not a
     Python string per mention)."""
     comment, order = m["comment"].to_numpy(), m["order"].to_numpy()
@@ -264,5 +264,5 @@ class Impact(Stage):
                          "theme's comments could move the metric",
             },
             "ranking": f"by the {'key-driver' if self.rank_by == 'driver' else 'leave-one-out'} impact "
-                       "(benchmarks/impact_planted.py: Spearman with the planted order 0.998 vs 0.911)",
+                       "(the more faithful to planted effects in benchmarks/impact_planted.py)",
         }

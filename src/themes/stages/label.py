@@ -32,7 +32,7 @@ class Label(Stage):
         self.n_examples = n_examples
         self.label_words = label_words
         self.example_chars = example_chars
-        # what a theme is about shows in 200,000 of its mentions as well as in three million, and
+        # what a theme is about shows in a large sample of its mentions as well as in all, and
         # every mention's words were what made this stage's memory and time grow with the export;
         # each theme and sub-theme keeps at least min_sampled mentions (all, if it has fewer)
         self.sample_size = sample_size
