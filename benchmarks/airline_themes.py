@@ -20,13 +20,14 @@ import time
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from common import need_shared, peak_rss_mb
+from common import add_readme_flag, need_shared, peak_rss_mb, show
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=0, help="use only the first N negative tweets")
     parser.add_argument("--cold", action="store_true", help="start from an empty embedding cache")
+    add_readme_flag(parser)
     args = parser.parse_args()
     if args.cold:
         cold = tempfile.TemporaryDirectory(prefix="themes-bench-")  # removed when the benchmark exits
@@ -61,7 +62,7 @@ def main() -> None:
         })
         print(result.themes[["theme_id", "label", "share", "sentiment", "impact"]].head(12).to_string(index=False))
     print()
-    print(pd.DataFrame(rows).to_string(index=False))
+    show("airline_themes", rows, args)
 
 
 if __name__ == "__main__":

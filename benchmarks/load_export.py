@@ -15,9 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
-from common import need_shared, peak_rss_mb
+from common import add_readme_flag, need_shared, peak_rss_mb, show
 
 
 def child(path: str) -> None:
@@ -34,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    add_readme_flag(parser)
     args = parser.parse_args()
     if args.child:
         child(args.child)
@@ -50,7 +49,7 @@ def main() -> None:
                                  text=True, cwd=Path(__file__).parent).stdout
             rows.append({"comments": n, "file_mb": round(path.stat().st_size / 2**20),
                          **json.loads(out.splitlines()[-1])})
-    print(pd.DataFrame(rows).to_string(index=False))
+    show(f"load_export {args.sizes}", rows, args)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import random
 
 import pandas as pd
 
+from common import add_readme_flag, show
+
 CLAUSES = {
     "en": {
         "positive": ["the packaging was neat and sturdy", "the cashier was very polite", "the food was delicious",
@@ -63,15 +65,24 @@ def mixed_tone_set(per_language: int = 60, seed: int = 3) -> pd.DataFrame:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    add_readme_flag(parser)
+    args = parser.parse_args()
     from themes.analysis.sentiment import load_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
+    from themes.stages.split import Split
     from themes.text.split import mention_core, split_clauses
 
     data = mixed_tone_set()
     head = load_head()
     spec = resolve_model()
-    clauses = [split_clauses(t) for t in data["text"]]
+    split = Split()  # the split stage's settings, as the default pipeline has them
+    clauses = [split_clauses(t, min_letters=split.min_letters, max_clauses=split.max_clauses,
+                             min_words=split.min_words, language=lang)
+               for t, lang in zip(data["text"], data["language"])]
     data["split_in_two"] = [len(c) == 2 for c in clauses]
     flat = [mention_core(c) for cs in clauses for c in cs]  # as the embed stage does
     vectors, _ = embed_texts(flat, spec)
@@ -90,7 +101,7 @@ def main() -> None:
     print(f"{len(data)} mixed-tone comments (one praise and one complaint clause each)")
     print("split_in_two: split into exactly the two clauses; labels_right: both clauses get their label;")
     print("opposite_scores: the praise clause scores above the complaint clause")
-    print(table.to_string())
+    show("mixed_tone", table.reset_index(), args)
     print("\nmissed, first 6:")
     print(data[~data["labels_right"]][["language", "text"]].head(6).to_string(index=False))
 

@@ -1,6 +1,6 @@
 """Is every planted problem one top-level theme, and does the worst one rank first?
 
-    python benchmarks/planted_themes.py [--seeds 10] [--n 2000]
+    python benchmarks/planted_themes.py [--seeds 10] [--n 2000] [--readme]
 
 Exports of ``--n`` respondents from ``themes.testing.planted_export`` (eight themes with known
 effects on a 0-10 score; delivery has the most negative one), each respondent's comment written
@@ -24,6 +24,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
 from make_sample import SHORT, THEMES
+
+from common import markdown_table, publish
 
 PHRASES = {"delivery": "delivery_delay", "support": "rude_support", "app": "app_crash", "price": "high_prices",
            "refund": "refund_problem", "staff": "friendly_staff", "quality": "product_quality",
@@ -60,6 +62,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--readme", action="store_true", help="write the table into benchmarks/README.md")
     args = parser.parse_args()
     import themes
 
@@ -87,8 +90,16 @@ def main() -> None:
     table = pd.DataFrame(rows)
     print(table.to_string(index=False))
     print()
-    print(table.groupby("method")[["themes", "one_theme", "distinct", "rank1_right"]].mean().round(2).to_string())
+    means = table.groupby("method", sort=False)[["themes", "one_theme", "distinct", "rank1_right"]].mean().round(2)
+    print(means.to_string())
     print(f"(of {len(planted.themes)} planted themes; rank1_right: share of seeds)")
+    if args.readme:
+        n = len(planted.themes)
+        rows = [{"method": method, "seeds": args.seeds, "top-level themes": r.themes,
+                 f"one_theme (of {n})": r.one_theme, f"distinct (of {n})": r.distinct,
+                 "rank 1 right": f"{round(r.rank1_right * args.seeds)} of {args.seeds}"}
+                for method, r in means.iterrows()]
+        publish("planted_themes", markdown_table(rows))
 
 
 if __name__ == "__main__":

@@ -16,9 +16,8 @@ import sys
 import time
 
 import numpy as np
-import pandas as pd
 
-from common import peak_rss_mb
+from common import add_readme_flag, peak_rss_mb, show
 
 
 def unit_vectors(rng: np.random.Generator, n: int, dim: int = 384, dtype: str = "float32") -> np.ndarray:
@@ -64,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    add_readme_flag(parser)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child)))
@@ -74,7 +74,7 @@ def main() -> None:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]), flush=True)
     print()
-    print(pd.DataFrame(rows).to_string(index=False))
+    show(f"post_embedding {args.sizes}", rows, args)
 
 
 if __name__ == "__main__":

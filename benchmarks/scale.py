@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from common import SHARED, PeakAnonymous, need_shared, peak_rss_mb
+from common import SHARED, PeakAnonymous, add_readme_flag, need_shared, peak_rss_mb, show
 
 HERE = Path(__file__).resolve().parent
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -193,6 +193,7 @@ def main() -> None:
     parser.add_argument("--bertopic", action="store_true", help="BERTopic on the first config's embeddings")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--embedding", default=None, help=argparse.SUPPRESS)
+    add_readme_flag(parser)
     args = parser.parse_args()
     if args.child:
         run_child(args)
@@ -214,7 +215,7 @@ def main() -> None:
                 print(json.dumps(rows[-1]), flush=True)
     table = pd.DataFrame(rows)
     print()
-    print(table.to_string(index=False))
+    show(f"scale {args.sizes} {args.configs}" + (" bertopic" if args.bertopic else ""), table, args)
 
 
 if __name__ == "__main__":

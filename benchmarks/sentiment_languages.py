@@ -15,12 +15,15 @@ from pathlib import Path
 import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
+from common import add_readme_flag, show
+
 DATA = Path(__file__).resolve().parent / "data" / "parallel_sentiment.csv"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--head", default="sentiment-e5-small")
+    add_readme_flag(parser)
     args = parser.parse_args()
     from themes.analysis.sentiment import load_head
     from themes.embedding.encode import embed_texts
@@ -36,7 +39,7 @@ def main() -> None:
             lang, "no"), "n": len(wide), "macro_F1": round(f1_score(wide["label"], predicted, average="macro"), 3),
             "accuracy": round(accuracy_score(wide["label"], predicted), 3)})
     print(f"{len(wide)} parallel sentences per language ({DATA.name})")
-    print(pd.DataFrame(rows).to_string(index=False))
+    show("sentiment_languages", rows, args)
 
 
 if __name__ == "__main__":

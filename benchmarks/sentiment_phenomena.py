@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from common import add_readme_flag, show
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "sentiment_phenomena.csv"
 
@@ -20,6 +22,7 @@ DATA = ROOT / "benchmarks" / "data" / "sentiment_phenomena.csv"
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--head", default="sentiment-e5-small")
+    add_readme_flag(parser)
     args = parser.parse_args()
     from themes.analysis.sentiment import load_head
     from themes.embedding.encode import embed_texts
@@ -35,7 +38,7 @@ def main() -> None:
     table["all"] = data.groupby("phenomenon")["right"].mean().round(2)
     table.loc["all"] = [*data.groupby("language")["right"].mean().round(2), round(data["right"].mean(), 2)]
     print(f"{len(data)} comments; accuracy of the 3-class label")
-    print(table.to_string())
+    show("sentiment_phenomena", table.reset_index(), args)
     print("\nmissed:")
     print(data[~data["right"]][["language", "phenomenon", "label", "predicted", "text"]].to_string(index=False))
 

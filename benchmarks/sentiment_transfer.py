@@ -26,7 +26,7 @@ import pandas as pd
 from sentiment_eval import _recipe, eval_sets
 from sklearn.metrics import f1_score, recall_score
 
-from common import need_shared
+from common import add_readme_flag, need_shared, show
 
 CLASSES = ["negative", "neutral", "positive"]
 
@@ -82,6 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=3000)
     parser.add_argument("--no-lexical", action="store_true")
+    add_readme_flag(parser)
     args = parser.parse_args()
     from themes.analysis.sentiment import load_head, train_head
     from themes.embedding.encode import embed_texts
@@ -127,7 +128,7 @@ def main() -> None:
         print(row, flush=True)  # a fold takes minutes: each as it ends
     print(f"leave one corpus out: {'embedding only' if args.no_lexical else 'with the lexical part'}, "
           f"at most {args.limit} texts per corpus, embeddings {spec.name}")
-    print(pd.DataFrame(rows).to_string(index=False))
+    show("sentiment_transfer" + (" embedding only" if args.no_lexical else ""), rows, args)
 
 
 if __name__ == "__main__":

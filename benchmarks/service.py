@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from common import add_readme_flag, show
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -68,6 +70,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--comments", type=int, default=20)
     parser.add_argument("--time-limit", type=float, default=900, help="stop sending after this many seconds")
+    add_readme_flag(parser)
     args = parser.parse_args()
     import httpx
 
@@ -101,10 +104,11 @@ def main() -> None:
         server.wait(timeout=30)
     ms = 1000 * np.percentile(latency, [50, 95, 99])
     print(f"{len(latency)} requests x {args.comments} comments, {args.clients} concurrent clients, loopback")
-    print(pd.DataFrame([{
+    show("service", [{
+        "requests": len(latency), "comments per request": args.comments, "clients": args.clients,
         "requests/s": round(len(latency) / elapsed, 1), "comments/s": round(len(latency) * args.comments / elapsed),
         "p50_ms": round(ms[0]), "p95_ms": round(ms[1]), "p99_ms": round(ms[2]), "errors": errors,
-        "wall_s": round(elapsed, 1)}]).to_string(index=False))
+        "wall_s": round(elapsed, 1)}], args)
 
 
 if __name__ == "__main__":

