@@ -73,13 +73,14 @@ def main() -> None:
     from themes.analysis.sentiment import load_head
     from themes.embedding.encode import embed_texts
     from themes.embedding.model import resolve_model
+    from themes.engine.config import load_config
     from themes.stages.split import Split
     from themes.text.split import mention_core, split_clauses
 
     data = mixed_tone_set()
     head = load_head()
     spec = resolve_model()
-    split = Split()  # the split stage's settings, as the default pipeline has them
+    split = Split(**dict(load_config("default").stages)["split"])  # as the default pipeline splits
     clauses = [split_clauses(t, min_letters=split.min_letters, max_clauses=split.max_clauses,
                              min_words=split.min_words, language=lang)
                for t, lang in zip(data["text"], data["language"])]

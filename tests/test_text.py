@@ -62,6 +62,7 @@ def test_split_clauses(text, clauses):
     ("Paldies! Kurjers kavējās trīs dienas.", "lv", ["Paldies! Kurjers kavējās trīs dienas."]),
     ("My bag is lost. Help!", "en", ["My bag is lost. Help!"]),
     ("Nice, but pricey.", "en", ["Nice", "but pricey."]),  # each side of a contrast has its own tone
+    ("Ok! Nice, but pricey.", "en", ["Ok! Nice", "but pricey."]),  # joined to a fragment, still a side
     ("The food was great. The service was slow.", "en", ["The food was great.", "The service was slow."]),
 ])
 def test_split_joins_sentences_that_name_no_topic(text, language, clauses):

@@ -81,19 +81,27 @@ def lemma(word: str, language: str) -> str:
     return simplemma.lemmatize(word, lang=lang).lower()
 
 
-def content_word_count(text: str, language: str) -> int:
-    """Words of ``text`` that could name a topic: three letters or more, not stop words (no
-    lemmas: the split stage asks this of every clause, and a lemma never turns a stop word into
-    a content word's count here)."""
-    stops = stop_words(language) if language != "unknown" else stop_words("en")
-    tokens = _TOKEN.findall(PLACEHOLDER_RE.sub(" ", text))
-    return sum(len(token) >= 3 and token.lower() not in stops for token in tokens)
+def _stops(language: str) -> frozenset[str]:
+    return stop_words(language) if language != "unknown" else stop_words("en")
+
+
+def has_content_words(text: str, language: str, n: int) -> bool:
+    """Whether ``text`` holds at least ``n`` words that could name a topic: three letters or
+    more, not stop words, not masked personal data. No lemmas, and it stops at the n-th word:
+    the split stage asks this of every clause."""
+    stops, found = _stops(language), 0
+    for token in _TOKEN.findall(PLACEHOLDER_RE.sub(" ", text) if "[" in text else text):
+        if len(token) >= 3 and token.lower() not in stops:
+            found += 1
+            if found >= n:
+                return True
+    return found >= n
 
 
 def content_terms(text: str, language: str) -> list[tuple[str, str]]:
     """(key, shown form) of each word in ``text`` that can name a theme: no stop words,
     masked personal data or numbers. Keys merge inflections; the shown form is readable."""
-    stops = stop_words(language) if language != "unknown" else stop_words("en")
+    stops = _stops(language)
     out = []
     for token in _TOKEN.findall(PLACEHOLDER_RE.sub(" ", text)):
         low = token.lower()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .clean import letter_count
-from .lemmas import content_word_count
+from .lemmas import has_content_words
 
 # sentence ends, and contrastive conjunctions that start a new point, in en / ru / lv
 _SENTENCE = re.compile(r"(?<=[.!?…。])\s+|\n+|(?<=[!?])(?=[^\s!?])|\s*;\s*")
@@ -27,18 +27,19 @@ def split_clauses(text: str, *, min_letters: int = 3, max_clauses: int = 8, min_
     has its own tone."""
     def small(clause: str, contrasted: bool) -> bool:
         return letter_count(clause) < min_letters or (
-            not contrasted and min_words > 0 and content_word_count(clause, language) < min_words)
+            not contrasted and min_words > 0 and not has_content_words(clause, language, min_words))
 
     clauses: list[str] = []
     previous_small = False
     for sentence in _SENTENCE.split(text):
         parts = [part.strip(" ,-–—") for part in _CONTRAST.split(sentence)]
         parts = [part for part in parts if part]
+        contrasted = len(parts) > 1
         for clause in parts:
-            this_small = small(clause, len(parts) > 1)
+            this_small = small(clause, contrasted)
             if clauses and (this_small or previous_small):
                 clauses[-1] = f"{clauses[-1]} {clause}"
-                previous_small = small(clauses[-1], False)
+                previous_small = small(clauses[-1], contrasted)
             else:
                 clauses.append(clause)
                 previous_small = this_small
